@@ -1,0 +1,61 @@
+/*
+ * Ferry: one error space for the whole project.
+ *
+ * Every function that can fail returns an int: 0 on success, a negative
+ * FERRY_E_* value on failure. Positive values are free for counts.
+ *
+ * The groups matter to callers:
+ *  - I/O errors (the storage failed) are distinct from CORRUPT/INVALID (the
+ *    storage worked but the bytes are wrong). A boot decision treats them
+ *    differently: an I/O error is retried or reported, corrupt data is rejected.
+ *  - Image errors name exactly what is wrong with an image, so the CLI and the
+ *    bootloader can print one precise line.
+ */
+#ifndef FERRY_ERRORS_H
+#define FERRY_ERRORS_H
+
+enum ferry_err {
+    FERRY_OK = 0,
+
+    /* Generic */
+    FERRY_E_IO = -1,          /* the storage device reported a failure */
+    FERRY_E_CORRUPT = -2,     /* data read back is structurally invalid */
+    FERRY_E_INVAL = -3,       /* a caller passed an invalid argument */
+    FERRY_E_ALIGN = -4,       /* address or length breaks the device's alignment */
+    FERRY_E_RANGE = -5,       /* address or length outside the device or area */
+    FERRY_E_NOT_ERASED = -6,  /* program over bytes that are not erased */
+    FERRY_E_NOSPC = -7,       /* no room left (area, log, buffer) */
+    FERRY_E_POWER_LOSS = -8,  /* simulator: power was cut during this operation */
+    FERRY_E_NOT_FOUND = -9,   /* nothing there (no image, no record) */
+    FERRY_E_UNSUPPORTED = -10,/* the device or build does not offer this */
+    FERRY_E_TIMEOUT = -11,    /* a device or peer did not answer in time */
+
+    /* Image format and verification (docs/image-format.md) */
+    FERRY_E_IMG_MAGIC = -20,      /* no Ferry image magic at the slot start */
+    FERRY_E_IMG_FORMAT = -21,     /* unknown format version */
+    FERRY_E_IMG_HEADER = -22,     /* header fields inconsistent (sizes, reserved bits) */
+    FERRY_E_IMG_TLV = -23,        /* metadata entry malformed, duplicated or overlapping */
+    FERRY_E_IMG_CRITICAL = -24,   /* unknown critical metadata entry */
+    FERRY_E_IMG_TOO_BIG = -25,    /* image does not fit the slot */
+    FERRY_E_IMG_TRUNCATED = -26,  /* image file ends before its trailer does */
+    FERRY_E_IMG_TRAILING = -27,   /* image file has bytes after its trailer */
+    FERRY_E_IMG_TRAILER = -28,    /* trailer magic, size or signature type wrong */
+    FERRY_E_IMG_DIGEST = -29,     /* SHA-256 of the protected bytes does not match */
+    FERRY_E_IMG_KEY = -30,        /* signed by a key this verifier does not trust */
+    FERRY_E_IMG_SIGNATURE = -31,  /* signature does not verify */
+    FERRY_E_IMG_VENDOR = -32,     /* vendor ID is not this device's vendor */
+    FERRY_E_IMG_CLASS = -33,      /* device class ID is not this device's class */
+    FERRY_E_IMG_DOWNGRADE = -34,  /* version not newer than the running image */
+    FERRY_E_IMG_ROLLBACK = -35,   /* security counter below the stored minimum */
+    FERRY_E_IMG_MISSING = -36,    /* a required metadata entry is absent */
+    FERRY_E_IMG_REVERTED = -37,   /* this image ran on trial, was not confirmed and was reverted */
+
+    /* Boot */
+    FERRY_E_NO_IMAGE = -40,       /* no bootable image anywhere: stay in the bootloader */
+    FERRY_E_STATE = -41,          /* boot status area holds an impossible state */
+};
+
+/* Short, stable, human-readable text for an error code ("ok" for 0). Never NULL. */
+const char *ferry_strerror(int err);
+
+#endif

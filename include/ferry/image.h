@@ -1,0 +1,122 @@
+/*
+ * Ferry signed image format v1: parser and verifier.
+ * The byte layout is specified in docs/image-format.md; the short version:
+ *
+ *   +------------------------------+  slot offset 0
+ *   | fixed header (32 bytes)      |  \
+ *   | metadata TLVs (meta_size)    |   | protected: covered by digest
+ *   | zero padding to header_size  |   | and signature
+ *   +------------------------------+   |
+ *   | payload (payload_size bytes) |  /  <- application, linked at slot + header_size
+ *   +------------------------------+  protected_size = header_size + payload_size
+ *   | trailer (136 bytes)          |  unprotected: digest, key ID, signature
+ *   +------------------------------+  total_size
+ *
+ * All integers little-endian. Nothing here asserts on image bytes: every field
+ * is checked and every read is bounded by the area it is parsed from.
+ */
+#ifndef FERRY_IMAGE_H
+#define FERRY_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ferry/flash.h"
+
+#define FERRY_IMG_MAGIC          0x59525246u /* bytes "FRRY" */
+#define FERRY_IMG_FORMAT_V1      1u
+#define FERRY_IMG_FIXED_HDR_SIZE 32u
+#define FERRY_IMG_TRAILER_MAGIC  0x4C525446u /* bytes "FTRL" */
+#define FERRY_IMG_TRAILER_SIZE   136u
+#define FERRY_IMG_SIG_ECDSA_P256 1u          /* raw r||s, 64 bytes, over SHA-256 */
+
+/* Metadata entry types. Bit 15 set: critical (a parser that does not know the
+ * type must reject the image). */
+#define FERRY_TLV_CRITICAL  0x8000u
+#define FERRY_TLV_VENDOR_ID 0x8001u /* 16-byte UUID, required */
+#define FERRY_TLV_CLASS_ID  0x8002u /* 16-byte UUID, required */
+#define FERRY_TLV_NAME      0x0003u /* UTF-8 text, informational, 1..64 bytes */
+
+/* Header flags. Unknown bits set are an error. */
+#define FERRY_IMG_F_REVERT  0x00000001u /* signed revert: may replace a newer
+                                           version (see docs/design.md policy) */
+#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT)
+
+#define FERRY_NAME_MAX 64u
+
+struct ferry_version {
+    uint8_t major;
+    uint8_t minor;
+    uint16_t patch;
+    uint32_t build;
+};
+
+/* <0, 0, >0 as a is older, equal, newer than b (major, minor, patch, build). */
+int ferry_version_cmp(const struct ferry_version *a, const struct ferry_version *b);
+
+struct ferry_image_info {
+    uint32_t header_size;    /* payload offset from the slot start */
+    uint32_t meta_size;
+    uint32_t payload_size;
+    uint32_t protected_size; /* header_size + payload_size */
+    uint32_t total_size;     /* protected_size + FERRY_IMG_TRAILER_SIZE */
+    uint32_t flags;
+    struct ferry_version version;
+    uint32_t security_counter;
+    uint8_t vendor_id[16];
+    uint8_t class_id[16];
+    char name[FERRY_NAME_MAX + 1]; /* NUL-terminated, "" when absent */
+    /* From the trailer, not yet checked by ferry_image_parse(): */
+    uint8_t digest[32];
+    uint8_t key_id[32];
+    uint8_t signature[64];
+};
+
+enum ferry_parse_mode {
+    /* The area is a slot: the image must fit; bytes after it are ignored. */
+    FERRY_PARSE_SLOT = 0,
+    /* The area is exactly one image file: it must end where the trailer ends
+     * (FERRY_E_IMG_TRUNCATED / FERRY_E_IMG_TRAILING otherwise). */
+    FERRY_PARSE_FILE = 1,
+};
+
+/*
+ * Reads and checks the header, the metadata and the trailer framing.
+ * Does not hash or verify the signature.
+ * Errors: FERRY_E_IMG_MAGIC, _FORMAT, _HEADER, _TLV, _CRITICAL, _MISSING,
+ * _TOO_BIG (slot mode), _TRUNCATED/_TRAILING (file mode), _TRAILER, and any
+ * error of the area's reads (FERRY_E_IO ...).
+ */
+int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
+                      struct ferry_image_info *out);
+
+/* A public key the verifier trusts: SEC1 uncompressed P-256 point and its ID
+ * (SHA-256 of the 65 point bytes). */
+struct ferry_pubkey {
+    uint8_t point[65];
+    uint8_t id[32];
+};
+
+struct ferry_verify_policy {
+    const struct ferry_pubkey *keys; /* trusted keys */
+    unsigned key_count;
+    const uint8_t *vendor_id;        /* 16 bytes, or NULL: any vendor */
+    const uint8_t *class_id;         /* 16 bytes, or NULL: any class */
+};
+
+/*
+ * Full verification of a parsed image: SHA-256 over the protected bytes equals
+ * the trailer digest, the key ID names a trusted key, the signature verifies
+ * with that key, vendor and class match the policy.
+ * `buf`/`buf_len`: caller scratch for reading flash (any size >= 32; larger is
+ * faster). On success, `digest_out` (may be NULL) receives the verified digest.
+ * Errors: FERRY_E_IMG_DIGEST, _KEY, _SIGNATURE, _VENDOR, _CLASS, FERRY_E_INVAL,
+ * area read errors.
+ */
+int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,
+                       const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len);
+
+/* SHA-256 over area bytes [off, off+len) using `buf` for reads. */
+int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
+                      uint8_t *buf, size_t buf_len, uint8_t out[32]);
+
+#endif

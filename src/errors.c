@@ -1,0 +1,48 @@
+/*
+ * Text for the project-wide error codes (include/ferry/errors.h).
+ *
+ * The strings are part of the user interface (the CLI and the bootloader
+ * print them as one line), so keep them short, lowercase and stable.
+ */
+#include "ferry/errors.h"
+
+const char *ferry_strerror(int err)
+{
+    switch (err) {
+    case FERRY_OK:               return "ok";
+
+    case FERRY_E_IO:             return "i/o error";
+    case FERRY_E_CORRUPT:        return "data corrupt";
+    case FERRY_E_INVAL:          return "invalid argument";
+    case FERRY_E_ALIGN:          return "misaligned address or length";
+    case FERRY_E_RANGE:          return "address out of range";
+    case FERRY_E_NOT_ERASED:     return "target not erased";
+    case FERRY_E_NOSPC:          return "no space left";
+    case FERRY_E_POWER_LOSS:     return "power lost";
+    case FERRY_E_NOT_FOUND:      return "not found";
+    case FERRY_E_UNSUPPORTED:    return "not supported";
+    case FERRY_E_TIMEOUT:        return "timed out";
+
+    case FERRY_E_IMG_MAGIC:      return "no image magic";
+    case FERRY_E_IMG_FORMAT:     return "unknown image format version";
+    case FERRY_E_IMG_HEADER:     return "image header inconsistent";
+    case FERRY_E_IMG_TLV:        return "image metadata malformed";
+    case FERRY_E_IMG_CRITICAL:   return "unknown critical image metadata";
+    case FERRY_E_IMG_TOO_BIG:    return "image does not fit the slot";
+    case FERRY_E_IMG_TRUNCATED:  return "image truncated";
+    case FERRY_E_IMG_TRAILING:   return "bytes after image trailer";
+    case FERRY_E_IMG_TRAILER:    return "image trailer invalid";
+    case FERRY_E_IMG_DIGEST:     return "image digest mismatch";
+    case FERRY_E_IMG_KEY:        return "image signed by untrusted key";
+    case FERRY_E_IMG_SIGNATURE:  return "image signature invalid";
+    case FERRY_E_IMG_VENDOR:     return "image vendor mismatch";
+    case FERRY_E_IMG_CLASS:      return "image device class mismatch";
+    case FERRY_E_IMG_DOWNGRADE:  return "image version not newer";
+    case FERRY_E_IMG_ROLLBACK:   return "image security counter too low";
+    case FERRY_E_IMG_MISSING:    return "required image metadata missing";
+
+    case FERRY_E_NO_IMAGE:       return "no bootable image";
+    case FERRY_E_STATE:          return "boot state invalid";
+    }
+    return "unknown error";
+}

@@ -1,0 +1,12 @@
+# Boot decisions and install/revert on every simulated board.
+if(TARGET ferry_host)
+  add_library(ferry_boot_fixture STATIC boot_fixture.c)
+  target_link_libraries(ferry_boot_fixture PUBLIC ferry_sim_board ferry_host ferry_testutil)
+  target_include_directories(ferry_boot_fixture PUBLIC ${CMAKE_SOURCE_DIR}/tools/ferry)
+
+  add_executable(test_boot test_boot.c)
+  target_link_libraries(test_boot PRIVATE ferry_boot_fixture)
+  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor page-256 erased-zero unit-1 unit-32-zero)
+    add_test(NAME boot.decisions.${board} COMMAND test_boot ${board})
+  endforeach()
+endif()

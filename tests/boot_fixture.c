@@ -1,0 +1,124 @@
+#include <stdio.h>
+#include <string.h>
+#include "boot_fixture.h"
+
+static void on_event(void *ctx, enum ferry_boot_event ev, int err,
+                     const struct ferry_image_info *info)
+{
+    struct fx *f = ctx;
+    (void)info;
+    if (f->event_count < (int)(sizeof f->events / sizeof f->events[0]))
+        f->events[f->event_count++] = (int)ev;
+    if (f->verbose)
+        printf("  event %d err %d (%s)\n", (int)ev, err, ferry_strerror(err));
+}
+
+int fx_open(struct fx *f, const char *board_name)
+{
+    static const uint8_t priv[32] = {
+        0x1f, 0x2e, 0x3d, 0x4c, 0x5b, 0x6a, 0x79, 0x88, 0x97, 0xa6, 0xb5, 0xc4, 0xd3, 0xe2, 0xf1, 0x01,
+        0x12, 0x23, 0x34, 0x45, 0x56, 0x67, 0x78, 0x89, 0x9a, 0xab, 0xbc, 0xcd, 0xde, 0xef, 0xf0, 0x0f};
+    memset(f, 0, sizeof *f);
+    const struct sim_board_desc *d = sim_board_find(board_name);
+    if (!d)
+        return FERRY_E_INVAL;
+    int err = sim_board_open(&f->board, d, NULL);
+    if (err)
+        return err;
+    err = ferry_host_key_from_private(priv, &f->key);
+    if (err)
+        return err;
+    memcpy(f->trusted.point, f->key.pub, 65);
+    memcpy(f->trusted.id, f->key.id, 32);
+    ferry_uuid_from_arg("vendor.example", NULL, f->vendor);
+    ferry_uuid_from_arg("sensor-v1", f->vendor, f->class_id);
+    f->board.cfg.policy.keys = &f->trusted;
+    f->board.cfg.policy.key_count = 1;
+    f->board.cfg.policy.vendor_id = f->vendor;
+    f->board.cfg.policy.class_id = f->class_id;
+    f->board.cfg.hooks.ctx = f;
+    f->board.cfg.hooks.event = on_event;
+    return 0;
+}
+
+void fx_close(struct fx *f)
+{
+    sim_board_close(&f->board);
+}
+
+struct ferry_sign_params fx_params(const struct fx *f, int major, int minor, int patch,
+                                   uint32_t counter)
+{
+    struct ferry_sign_params p;
+    memset(&p, 0, sizeof p);
+    p.version.major = (uint8_t)major;
+    p.version.minor = (uint8_t)minor;
+    p.version.patch = (uint16_t)patch;
+    p.security_counter = counter;
+    memcpy(p.vendor_id, f->vendor, 16);
+    memcpy(p.class_id, f->class_id, 16);
+    return p;
+}
+
+struct fx_image fx_make_with(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                             size_t size, uint32_t seed)
+{
+    struct fx_image img = {0};
+    uint8_t *payload = malloc(size ? size : 1);
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < size; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        payload[i] = (uint8_t)x;
+    }
+    if (ferry_host_sign(k, p, payload, size, &img.bytes, &img.len) != 0) {
+        fprintf(stderr, "fixture: signing failed\n");
+        exit(2);
+    }
+    free(payload);
+    return img;
+}
+
+struct fx_image fx_make(struct fx *f, int major, int minor, int patch, uint32_t counter,
+                        size_t size, uint32_t seed)
+{
+    struct ferry_sign_params p = fx_params(f, major, minor, patch, counter);
+    return fx_make_with(&f->key, &p, size, seed);
+}
+
+void fx_free(struct fx_image *img)
+{
+    free(img->bytes);
+    img->bytes = NULL;
+}
+
+int fx_boot(struct fx *f)
+{
+    f->event_count = 0;
+    return ferry_boot(&f->board.cfg, &f->res);
+}
+
+static int area_is(const struct ferry_area *a, uint32_t off, const struct fx_image *img)
+{
+    uint8_t buf[1024];
+    for (size_t pos = 0; pos < img->len; pos += sizeof buf) {
+        uint32_t n = img->len - pos < sizeof buf ? (uint32_t)(img->len - pos) : (uint32_t)sizeof buf;
+        if (ferry_area_read(a, off + (uint32_t)pos, buf, n) != 0 || memcmp(buf, img->bytes + pos, n))
+            return 0;
+    }
+    return 1;
+}
+
+int fx_primary_is(struct fx *f, const struct fx_image *img)
+{
+    return area_is(&f->board.cfg.primary, 0, img);
+}
+
+int fx_staging_is(struct fx *f, const struct fx_image *img, uint32_t off)
+{
+    return area_is(&f->board.cfg.staging, off, img);
+}
+
+uint32_t fx_d(const struct fx *f)
+{
+    return ferry_staging_image_offset(&f->board.cfg.primary, &f->board.cfg.staging);
+}

@@ -1,0 +1,56 @@
+/*
+ * Shared fixture for boot tests: a simulated board, a signing key, and signed
+ * images made on the fly (payload bytes derived from a seed, so every image
+ * is reproducible and distinct).
+ */
+#ifndef FERRY_TEST_BOOT_FIXTURE_H
+#define FERRY_TEST_BOOT_FIXTURE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include "ferry/errors.h"
+#include "ferry_host.h"
+#include "sim_board.h"
+
+struct fx_image {
+    uint8_t *bytes;
+    size_t len;
+};
+
+struct fx {
+    struct sim_board board;
+    struct ferry_host_key key;
+    struct ferry_pubkey trusted;
+    uint8_t vendor[16], class_id[16];
+    struct ferry_boot_result res;
+    int events[32];
+    int event_count;
+    int verbose;
+};
+
+/* Opens `board_name` in RAM with the fixture key trusted. 0 or an error. */
+int fx_open(struct fx *f, const char *board_name);
+void fx_close(struct fx *f);
+
+/* A signed image: version major.minor.patch, payload of `size` bytes made
+ * from `seed`. Exits the test process on a signing failure (a test bug). */
+struct fx_image fx_make(struct fx *f, int major, int minor, int patch, uint32_t counter,
+                        size_t size, uint32_t seed);
+/* Same with explicit parameters (other key, class, flags ...). */
+struct fx_image fx_make_with(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                             size_t size, uint32_t seed);
+void fx_free(struct fx_image *img);
+
+/* Sign parameters matching the fixture device. */
+struct ferry_sign_params fx_params(const struct fx *f, int major, int minor, int patch,
+                                   uint32_t counter);
+
+/* ferry_boot() on the fixture board. */
+int fx_boot(struct fx *f);
+/* 1 if the primary slot starts with exactly `img`. */
+int fx_primary_is(struct fx *f, const struct fx_image *img);
+/* 1 if the staging slot holds `img` at `off` (0 or D). */
+int fx_staging_is(struct fx *f, const struct fx_image *img, uint32_t off);
+uint32_t fx_d(const struct fx *f);
+
+#endif

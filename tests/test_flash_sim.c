@@ -1,0 +1,805 @@
+/*
+ * Tests for the strict flash simulator and the named layouts: every rule,
+ * the counters, power cuts between and inside operations, determinism of the
+ * seeded tearing, and file backing that survives a process that dies.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ferry/errors.h"
+#include "ferry/flash.h"
+#include "flash_layouts.h"
+#include "flash_sim.h"
+
+#define KiB 1024u
+
+/* Small device for most tests: 8 sectors of 1 KiB, 8-byte program unit. */
+static const struct ferry_sector_region small_regions[] = {{8, 1024}};
+static const struct ferry_flash_geometry small_geo = {0, 8192, 8, 0xFF, 1, small_regions};
+static const struct ferry_flash_geometry small_geo_zero = {0, 8192, 8, 0x00, 1, small_regions};
+
+static struct ferry_sim_flash *open_small(const struct ferry_flash_geometry *geo)
+{
+    struct ferry_sim_flash *dev = NULL;
+    if (ferry_sim_flash_open_ram(geo, &dev) != FERRY_OK)
+        return NULL;
+    return dev;
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)((i * 131u + seed * 17u + (i >> 3)) ^ 0x5Au);
+}
+
+static int all_bytes_are(const uint8_t *p, size_t len, uint8_t v)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != v)
+            return 0;
+    return 1;
+}
+
+/* ---- Layouts -------------------------------------------------------------- */
+
+static void test_layouts(void)
+{
+    size_t count, i;
+    const struct ferry_flash_layout *table = ferry_flash_layouts(&count);
+    unsigned units_seen = 0; /* bit n: program unit 1<<n */
+    int erased_ff = 0, erased_00 = 0;
+    const char *name;
+
+    CHECK(count >= 8);
+    for (i = 0; (name = ferry_flash_layout_name(i)) != NULL; i++) {
+        const struct ferry_flash_geometry *g = ferry_flash_layout_geometry(name);
+        CHECK(g != NULL);
+        CHECK(g == &table[i].geo);
+        CHECK(table[i].description != NULL && table[i].description[0] != '\0');
+        CHECK_EQ(ferry_flash_geometry_check(g), FERRY_OK);
+        for (unsigned b = 0; b < 16; b++)
+            if (g->program_unit == 1u << b)
+                units_seen |= 1u << b;
+        erased_ff += g->erased_value == 0xFF;
+        erased_00 += g->erased_value == 0x00;
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(name, table[j].name) != 0);
+    }
+    CHECK_EQ(i, count);
+    CHECK(units_seen & (1u << 0));
+    CHECK(units_seen & (1u << 2));
+    CHECK(units_seen & (1u << 3));
+    CHECK(units_seen & (1u << 5));
+    CHECK(erased_ff > 0 && erased_00 > 0);
+    CHECK(ferry_flash_layout_geometry("no-such-part") == NULL);
+    CHECK(ferry_flash_layout_geometry(NULL) == NULL);
+
+    for (i = 0; i < 7; i++) {
+        static const char *const required[] = {"uniform-4k", "sectors-128k", "stm32f4",
+                                               "spi-nor", "page-256", "page-512",
+                                               "erased-zero"};
+        CHECK(ferry_flash_layout_geometry(required[i]) != NULL);
+    }
+    CHECK_EQ(ferry_flash_layout_geometry("erased-zero")->erased_value, 0x00);
+    CHECK_EQ(ferry_flash_layout_geometry("page-256")->program_unit, 256);
+    CHECK_EQ(ferry_flash_layout_geometry("page-512")->program_unit, 512);
+    CHECK_EQ(ferry_flash_layout_geometry("spi-nor")->program_unit, 1);
+    CHECK_EQ(ferry_flash_layout_geometry("spi-nor")->size, 8 * 1024 * KiB);
+
+    /* The STM32F4 map: 4x16K, 64K, 7x128K. */
+    {
+        struct ferry_sim_flash *dev = NULL;
+        uint32_t start, size;
+        CHECK_EQ(ferry_sim_flash_open_ram(ferry_flash_layout_geometry("stm32f4"), &dev), FERRY_OK);
+        if (dev == NULL)
+            return;
+        CHECK_EQ(ferry_flash_sector_at(ferry_sim_flash_device(dev), 70 * KiB, &start, &size),
+                 FERRY_OK);
+        CHECK_EQ(start, 64 * KiB);
+        CHECK_EQ(size, 64 * KiB);
+        CHECK_EQ(ferry_flash_sector_at(ferry_sim_flash_device(dev), 1000 * KiB, &start, &size),
+                 FERRY_OK);
+        CHECK_EQ(start, 896 * KiB);
+        CHECK_EQ(size, 128 * KiB);
+        ferry_sim_flash_close(dev);
+    }
+}
+
+/* Every layout opens fully erased and accepts one program unit at the end. */
+static void test_fresh_device_erased(void)
+{
+    const char *name;
+
+    for (size_t i = 0; (name = ferry_flash_layout_name(i)) != NULL; i++) {
+        const struct ferry_flash_geometry *g = ferry_flash_layout_geometry(name);
+        struct ferry_sim_flash *dev = NULL;
+        uint8_t unit[512];
+        CHECK_EQ(ferry_sim_flash_open_ram(g, &dev), FERRY_OK);
+        if (dev == NULL)
+            continue;
+        CHECK(all_bytes_are(ferry_sim_flash_contents(dev), g->size, g->erased_value));
+        fill_pattern(unit, sizeof(unit), (uint32_t)i);
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), g->size - g->program_unit,
+                                     unit, g->program_unit), FERRY_OK);
+        CHECK_MEM(ferry_sim_flash_contents(dev) + g->size - g->program_unit, unit,
+                  g->program_unit);
+        ferry_sim_flash_close(dev);
+    }
+}
+
+static void test_open_rejects(void)
+{
+    struct ferry_sim_flash *dev = NULL;
+    struct ferry_flash_geometry bad = small_geo;
+
+    bad.size = 8000;
+    CHECK_EQ(ferry_sim_flash_open_ram(&bad, &dev), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_open_ram(NULL, &dev), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_open_ram(&small_geo, NULL), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, "/nonexistent-dir/flash.bin", &dev),
+             FERRY_E_IO);
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, NULL, &dev), FERRY_E_INVAL);
+    CHECK(dev == NULL);
+    CHECK_EQ(ferry_sim_flash_close(NULL), FERRY_OK);
+}
+
+/* ---- Rules ---------------------------------------------------------------- */
+
+/* The raw ops, bypassing the core's checked wrappers: the simulator itself
+ * must refuse every broken rule. */
+static void test_rules_enforced_by_device(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[64], back[64];
+    struct ferry_sim_flash_stats st;
+
+    CHECK(dev != NULL);
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 1);
+
+    CHECK_EQ(f->ops->read(f->ctx, 8190, back, 4), FERRY_E_RANGE);
+    CHECK_EQ(f->ops->read(f->ctx, 4, back, UINT32_MAX), FERRY_E_RANGE);
+    CHECK_EQ(f->ops->program(f->ctx, 8192, data, 8), FERRY_E_RANGE);
+    CHECK_EQ(f->ops->program(f->ctx, 0xFFFFFFF8u, data, 16), FERRY_E_RANGE);
+    CHECK_EQ(f->ops->erase(f->ctx, 7168, 2048), FERRY_E_RANGE);
+    CHECK_EQ(f->ops->program(f->ctx, 4, data, 8), FERRY_E_ALIGN);
+    CHECK_EQ(f->ops->program(f->ctx, 8, data, 12), FERRY_E_ALIGN);
+    CHECK_EQ(f->ops->erase(f->ctx, 512, 1024), FERRY_E_ALIGN);
+    CHECK_EQ(f->ops->erase(f->ctx, 0, 1000), FERRY_E_ALIGN);
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 8192, 0xFF));
+
+    CHECK_EQ(f->ops->program(f->ctx, 0, data, 64), FERRY_OK);
+    CHECK_EQ(f->ops->read(f->ctx, 3, back, 61), FERRY_OK);
+    CHECK_MEM(back, data + 3, 61);
+    CHECK_EQ(f->ops->program(f->ctx, 56, data, 16), FERRY_E_NOT_ERASED);
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev) + 64, 8, 0xFF)); /* nothing written */
+
+    /* One stray programmed bit anywhere in the target is enough to refuse. */
+    ferry_sim_flash_contents(dev)[1000] = 0xFE;
+    CHECK_EQ(f->ops->program(f->ctx, 992, data, 16), FERRY_E_NOT_ERASED);
+
+    /* Rejected ops are not operations. */
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.programs, 1);
+    CHECK_EQ(st.erases, 0);
+    CHECK_EQ(st.ops, 1);
+
+    CHECK_EQ(f->ops->erase(f->ctx, 0, 1024), FERRY_OK);
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 1024, 0xFF));
+    ferry_sim_flash_close(dev);
+}
+
+/* Programs move bits away from the erased value (AND for 0xFF parts, OR for
+ * 0x00 parts). Since only erased bytes may be programmed, the direction shows
+ * here in what counts as erased afterwards; torn programs check it bit by bit
+ * (check_torn_program). */
+static void test_program_physics(void)
+{
+    struct ferry_sim_flash *ff = open_small(&small_geo);
+    struct ferry_sim_flash *zero = open_small(&small_geo_zero);
+    uint8_t data[8] = {0x00, 0x0F, 0xF0, 0x55, 0xAA, 0xFF, 0x81, 0x7E};
+    uint8_t keep[8];
+
+    CHECK(ff != NULL && zero != NULL);
+    if (ff == NULL || zero == NULL)
+        return;
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(ff), 0, data, 8), FERRY_OK);
+    CHECK_MEM(ferry_sim_flash_contents(ff), data, 8);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(zero), 0, data, 8), FERRY_OK);
+    CHECK_MEM(ferry_sim_flash_contents(zero), data, 8);
+
+    /* Programming the erased value leaves the bytes erased, so they take a
+     * second program; anything else makes them non-erased. */
+    memset(keep, 0xFF, sizeof(keep));
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(ff), 8, keep, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(ff), 8, data, 8), FERRY_OK);
+    CHECK_MEM(ferry_sim_flash_contents(ff) + 8, data, 8);
+    memset(keep, 0x00, sizeof(keep));
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(zero), 8, keep, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(zero), 8, data, 8), FERRY_OK);
+    CHECK_MEM(ferry_sim_flash_contents(zero) + 8, data, 8);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(zero), 0, data, 8), FERRY_E_NOT_ERASED);
+
+    CHECK_EQ(ferry_flash_erase(ferry_sim_flash_device(zero), 0, 1024), FERRY_OK);
+    CHECK(all_bytes_are(ferry_sim_flash_contents(zero), 1024, 0x00));
+    ferry_sim_flash_close(ff);
+    ferry_sim_flash_close(zero);
+}
+
+static void test_page_device(void)
+{
+    struct ferry_sim_flash *dev = NULL;
+    const struct ferry_flash *f;
+    static uint8_t page[512];
+
+    CHECK_EQ(ferry_sim_flash_open_ram(ferry_flash_layout_geometry("page-256"), &dev), FERRY_OK);
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(page, sizeof(page), 3);
+    CHECK_EQ(f->ops->program(f->ctx, 0, page, 128), FERRY_E_ALIGN);
+    CHECK_EQ(f->ops->program(f->ctx, 128, page, 256), FERRY_E_ALIGN);
+    CHECK_EQ(f->ops->program(f->ctx, 256, page, 512), FERRY_OK);
+    CHECK_EQ(f->ops->erase(f->ctx, 0, 256), FERRY_E_ALIGN);    /* erase unit is 4 KiB */
+    CHECK_EQ(f->ops->erase(f->ctx, 0, 4096), FERRY_OK);
+    ferry_sim_flash_close(dev);
+}
+
+static void test_write_protect(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[16], back[16];
+    struct ferry_sim_flash_stats st;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 4);
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 0, 2048), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 0, data, 16), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_program(f, 2040, data, 16), FERRY_E_IO);   /* straddles the end */
+    CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_erase(f, 0, 8192), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 16), FERRY_OK);          /* reads are allowed */
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 2048, 0xFF));
+    CHECK_EQ(ferry_flash_program(f, 2048, data, 16), FERRY_OK);
+    CHECK_EQ(ferry_flash_erase(f, 2048, 1024), FERRY_OK);
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.ops, 2);
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 8000, 1024), FERRY_E_RANGE);
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 0, 0), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 0, data, 16), FERRY_OK);
+    ferry_sim_flash_close(dev);
+}
+
+/* ---- Counters --------------------------------------------------------------- */
+
+static void test_counters(void)
+{
+    struct ferry_sim_flash *dev = NULL;
+    const struct ferry_flash *f;
+    struct ferry_sim_flash_stats st;
+    const uint32_t *wear;
+    uint32_t sectors = 0;
+    uint8_t buf[32];
+
+    CHECK_EQ(ferry_sim_flash_open_ram(ferry_flash_layout_geometry("stm32f4"), &dev), FERRY_OK);
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(buf, sizeof(buf), 5);
+    wear = ferry_sim_flash_erase_counts(dev, &sectors);
+    CHECK_EQ(sectors, 12);
+
+    CHECK_EQ(ferry_flash_erase(f, 32 * KiB, 96 * KiB), FERRY_OK);   /* sectors 2, 3, 4 */
+    CHECK_EQ(ferry_flash_erase(f, 64 * KiB, 64 * KiB), FERRY_OK);   /* sector 4 */
+    CHECK_EQ(ferry_flash_erase(f, 896 * KiB, 128 * KiB), FERRY_OK); /* sector 11, the last */
+    CHECK_EQ(ferry_flash_program(f, 0, buf, 32), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 32, buf, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 1, buf, 7), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, buf, 0), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 0, buf, 8), FERRY_E_NOT_ERASED); /* not counted */
+    CHECK_EQ(ferry_flash_program(f, 64, buf, 0), FERRY_OK);          /* no-op, not counted */
+
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.reads, 2);
+    CHECK_EQ(st.bytes_read, 7);
+    CHECK_EQ(st.programs, 2);
+    CHECK_EQ(st.bytes_programmed, 40);
+    CHECK_EQ(st.erases, 3);
+    CHECK_EQ(st.ops, 5);
+    CHECK_EQ(st.sectors_erased, 5);
+    {
+        static const uint32_t expect[12] = {0, 0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 1};
+        for (uint32_t s = 0; s < 12; s++)
+            CHECK_EQ(wear[s], expect[s]);
+    }
+
+    ferry_sim_flash_reset_stats(dev);
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.ops + st.reads + st.programs + st.erases + st.sectors_erased, 0);
+    CHECK_EQ(wear[4], 0);
+    ferry_sim_flash_close(dev);
+}
+
+/* ---- Power cuts ------------------------------------------------------------- */
+
+/* After a cut, every op fails until reboot; the contents stay as they were. */
+static void check_dead_until_reboot(struct ferry_sim_flash *dev)
+{
+    const struct ferry_flash *f = ferry_sim_flash_device(dev);
+    uint8_t buf[8];
+
+    memset(buf, 0, sizeof(buf));
+    CHECK_EQ(ferry_sim_flash_power_lost(dev), 1);
+    CHECK_EQ(ferry_flash_read(f, 0, buf, 8), FERRY_E_POWER_LOSS);
+    CHECK_EQ(ferry_flash_read(f, 0, buf, 0), FERRY_E_POWER_LOSS);
+    CHECK_EQ(ferry_flash_program(f, 4096, buf, 8), FERRY_E_POWER_LOSS);
+    CHECK_EQ(ferry_flash_erase(f, 4096, 1024), FERRY_E_POWER_LOSS);
+    CHECK_EQ(ferry_sim_flash_power_lost(dev), 1);
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_sim_flash_power_lost(dev), 0);
+    CHECK_EQ(ferry_flash_read(f, 0, buf, 8), FERRY_OK);
+}
+
+static void test_cut_between(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[24], back[24];
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 6);
+
+    /* Two operations complete, the third is cut; reads do not count. */
+    CHECK_EQ(ferry_sim_flash_arm_cut(dev, 2, FERRY_SIM_CUT_BETWEEN, 0), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 0, data, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 8, data + 8, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 3, data, 8), FERRY_E_ALIGN); /* rejected: not an op */
+    CHECK_EQ(ferry_sim_flash_power_lost(dev), 0);
+    CHECK_EQ(ferry_flash_program(f, 16, data + 16, 8), FERRY_E_POWER_LOSS);
+    check_dead_until_reboot(dev);
+    CHECK_MEM(ferry_sim_flash_contents(dev), data, 16);
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev) + 16, 8192 - 16, 0xFF));
+
+    /* The cut fires once: after reboot the same program works. */
+    CHECK_EQ(ferry_flash_program(f, 16, data + 16, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 24), FERRY_OK);
+    CHECK_MEM(back, data, 24);
+
+    /* 0: the very next op. A cut erase leaves the sector as it was. */
+    CHECK_EQ(ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_BETWEEN, 0), FERRY_OK);
+    CHECK_EQ(ferry_flash_erase(f, 0, 1024), FERRY_E_POWER_LOSS);
+    check_dead_until_reboot(dev);
+    CHECK_MEM(ferry_sim_flash_contents(dev), data, 24);
+
+    /* A disarmed cut never fires. */
+    CHECK_EQ(ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, 0), FERRY_OK);
+    ferry_sim_flash_disarm(dev);
+    CHECK_EQ(ferry_flash_erase(f, 0, 1024), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_arm_cut(dev, 0, (enum ferry_sim_cut_mode)7, 0), FERRY_E_INVAL);
+    ferry_sim_flash_close(dev);
+}
+
+/*
+ * A torn program leaves each byte between its old (erased) and its new value:
+ * only bits that the new data programs may have moved. Over many seeds a
+ * written prefix must appear, and a tail that is not fully written.
+ */
+static void check_torn_program(const struct ferry_flash_geometry *geo)
+{
+    enum { LEN = 512 };
+    static uint8_t data[LEN];
+    uint8_t erased = geo->erased_value;
+    int saw_partial = 0, saw_prefix = 0, saw_flip = 0;
+
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct ferry_sim_flash *dev = open_small(geo);
+        const uint8_t *mem;
+        uint32_t prefix = 0;
+        if (dev == NULL)
+            return;
+        mem = ferry_sim_flash_contents(dev) + 1024;
+        fill_pattern(data, LEN, (uint32_t)seed);
+        data[0] = (uint8_t)~erased; /* the first byte always changes */
+        CHECK_EQ(ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed), FERRY_OK);
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 1024, data, LEN),
+                 FERRY_E_POWER_LOSS);
+        for (uint32_t i = 0; i < LEN; i++) {
+            uint8_t moved = (uint8_t)(mem[i] ^ erased);   /* bits now programmed */
+            uint8_t wanted = (uint8_t)(data[i] ^ erased); /* bits the data programs */
+            CHECK_EQ(moved & (uint8_t)~wanted, 0);
+        }
+        while (prefix < LEN && mem[prefix] == data[prefix])
+            prefix++;
+        CHECK(prefix < LEN); /* torn: never the whole write */
+        saw_prefix |= prefix > 0;
+        saw_partial |= prefix < LEN;
+        for (uint32_t i = prefix + 1; i < LEN; i++)
+            saw_flip |= mem[i] != erased;
+        /* Bytes outside the target are untouched. */
+        CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 1024, erased));
+        CHECK(all_bytes_are(mem + LEN, 8192 - 1024 - LEN, erased));
+        check_dead_until_reboot(dev);
+        /* The torn bytes are no longer erased: rewriting them is refused. */
+        if (prefix > 0)
+            CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 1024, data, 8),
+                     FERRY_E_NOT_ERASED);
+        ferry_sim_flash_close(dev);
+    }
+    CHECK(saw_prefix);
+    CHECK(saw_partial);
+    CHECK(saw_flip);
+}
+
+static void test_cut_torn_program(void)
+{
+    check_torn_program(&small_geo);
+    check_torn_program(&small_geo_zero);
+}
+
+static void test_cut_torn_erase(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    static uint8_t data[4096];
+    const uint8_t *mem;
+    const uint32_t *wear;
+    int erased_bytes = 0, old_bytes = 0;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    mem = ferry_sim_flash_contents(dev);
+    memset(data, 0x00, sizeof(data));
+    CHECK_EQ(ferry_flash_program(f, 0, data, 4096), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, 99), FERRY_OK);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 2048), FERRY_E_POWER_LOSS);
+    /* Garbage in both sectors: neither the old zeros nor erased, mostly. */
+    for (uint32_t i = 1024; i < 3072; i++) {
+        erased_bytes += mem[i] == 0xFF;
+        old_bytes += mem[i] == 0x00;
+    }
+    CHECK(erased_bytes < 64);
+    CHECK(old_bytes < 64);
+    CHECK(!all_bytes_are(mem + 1024, 1024, mem[1024]));
+    CHECK(!all_bytes_are(mem + 2048, 1024, 0x00));
+    /* Outside the range nothing changed. */
+    CHECK(all_bytes_are(mem, 1024, 0x00));
+    CHECK(all_bytes_are(mem + 3072, 1024, 0x00));
+    wear = ferry_sim_flash_erase_counts(dev, NULL);
+    CHECK_EQ(wear[0], 0);
+    CHECK_EQ(wear[1], 1);
+    CHECK_EQ(wear[2], 1);
+    CHECK_EQ(wear[3], 0);
+    check_dead_until_reboot(dev);
+    /* A full erase afterwards recovers the sectors. */
+    CHECK_EQ(ferry_flash_erase(f, 1024, 2048), FERRY_OK);
+    CHECK(all_bytes_are(mem + 1024, 2048, 0xFF));
+    ferry_sim_flash_close(dev);
+}
+
+/* Runs a torn program and a torn erase with `seed`; returns the contents. */
+static void torn_run(uint64_t seed, uint8_t *out)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    static uint8_t data[1024];
+
+    if (dev == NULL)
+        return;
+    fill_pattern(data, sizeof(data), 8);
+    ferry_sim_flash_arm_cut(dev, 1, FERRY_SIM_CUT_TORN, seed);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 0, data, 1024), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 1024, data, 1024),
+             FERRY_E_POWER_LOSS);
+    ferry_sim_flash_reboot(dev);
+    ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed + 1000);
+    CHECK_EQ(ferry_flash_erase(ferry_sim_flash_device(dev), 4096, 1024), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_snapshot(dev, out, 8192);
+    ferry_sim_flash_close(dev);
+}
+
+static void test_cut_deterministic(void)
+{
+    static uint8_t a[8192], b[8192], c[8192];
+
+    torn_run(12345, a);
+    torn_run(12345, b);
+    torn_run(54321, c);
+    CHECK_MEM(a, b, sizeof(a));
+    CHECK(memcmp(a, c, sizeof(a)) != 0);
+}
+
+/* Cutting at every index of a fixed sequence: each cut leaves exactly the
+ * operations before it done, the way an upgrade test will use the device. */
+static void test_cut_every_index(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    static uint8_t start[8192], data[64];
+    int done;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 9);
+    ferry_sim_flash_snapshot(dev, start, sizeof(start));
+    for (uint64_t n = 0; n < 9; n++) {
+        ferry_sim_flash_restore(dev, start, sizeof(start));
+        ferry_sim_flash_arm_cut(dev, n, FERRY_SIM_CUT_BETWEEN, 0);
+        /* 8 programs of 64 bytes; the op with index n is cut (none for n = 8). */
+        for (done = 0; done < 8; done++)
+            if (ferry_flash_program(f, (uint32_t)done * 64, data, 64) != FERRY_OK)
+                break;
+        CHECK_EQ(done, n < 8 ? (int)n : 8);
+        CHECK_EQ(ferry_sim_flash_power_lost(dev), n < 8);
+        ferry_sim_flash_reboot(dev);
+        ferry_sim_flash_disarm(dev);
+        for (int i = 0; i < 8; i++) {
+            const uint8_t *p = ferry_sim_flash_contents(dev) + i * 64;
+            if (i < done)
+                CHECK_MEM(p, data, 64);
+            else
+                CHECK(all_bytes_are(p, 64, 0xFF));
+        }
+    }
+    ferry_sim_flash_close(dev);
+}
+
+static void test_snapshot_restore(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    static uint8_t snap[8192];
+    uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    struct ferry_sim_flash_stats st;
+
+    if (dev == NULL)
+        return;
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 0, data, 8), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_snapshot(dev, snap, sizeof(snap)), FERRY_OK);
+    CHECK_MEM(snap, data, 8);
+    CHECK_EQ(ferry_flash_erase(ferry_sim_flash_device(dev), 0, 1024), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_restore(dev, snap, sizeof(snap)), FERRY_OK);
+    CHECK_MEM(ferry_sim_flash_contents(dev), data, 8);
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.ops, 2);
+    CHECK_EQ(ferry_sim_flash_snapshot(dev, snap, 100), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_restore(dev, snap, 8193), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_restore(dev, NULL, 8192), FERRY_E_INVAL);
+    ferry_sim_flash_close(dev);
+}
+
+/* ---- Cut specs and the environment ------------------------------------------ */
+
+static void test_parse_cut(void)
+{
+    uint64_t n = 99, seed = 99;
+    enum ferry_sim_cut_mode mode = FERRY_SIM_CUT_TORN;
+    static const char *const bad[] = {"", "x", "-1", "5,", "5,torn,", "5,half", "5,torn,7,",
+                                      "5,torn,x", "5 ", "5,betweenx", "99999999999999999999"};
+
+    CHECK_EQ(ferry_sim_flash_parse_cut("12", &n, &mode, &seed), FERRY_OK);
+    CHECK_EQ(n, 12);
+    CHECK_EQ(mode, FERRY_SIM_CUT_BETWEEN);
+    CHECK_EQ(seed, 0);
+    CHECK_EQ(ferry_sim_flash_parse_cut("0,torn,0x10", &n, &mode, &seed), FERRY_OK);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(mode, FERRY_SIM_CUT_TORN);
+    CHECK_EQ(seed, 16);
+    CHECK_EQ(ferry_sim_flash_parse_cut("7,between,3", &n, &mode, &seed), FERRY_OK);
+    CHECK_EQ(mode, FERRY_SIM_CUT_BETWEEN);
+    CHECK_EQ(seed, 3);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (ferry_sim_flash_parse_cut(bad[i], &n, &mode, &seed) != FERRY_E_INVAL) {
+            fprintf(stderr, "accepted bad cut spec \"%s\"\n", bad[i]);
+            CHECK(0);
+        }
+    }
+}
+
+static void test_cut_from_env(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    uint8_t data[8] = {0};
+
+    if (dev == NULL)
+        return;
+    unsetenv(FERRY_SIM_CUT_ENV);
+    CHECK_EQ(ferry_sim_flash_arm_cut_from_env(dev), 0);
+    setenv(FERRY_SIM_CUT_ENV, "bogus", 1);
+    CHECK_EQ(ferry_sim_flash_arm_cut_from_env(dev), FERRY_E_INVAL);
+    setenv(FERRY_SIM_CUT_ENV, "1,between", 1);
+    CHECK_EQ(ferry_sim_flash_arm_cut_from_env(dev), 1);
+    unsetenv(FERRY_SIM_CUT_ENV);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 0, data, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 8, data, 8), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_close(dev);
+}
+
+/* ---- File backing ------------------------------------------------------------ */
+
+static int make_temp_path(char *path, size_t len)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd;
+
+    snprintf(path, len, "%s/ferry-flash-sim-XXXXXX", dir && *dir ? dir : "/tmp");
+    fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static void test_file_persists(void)
+{
+    char path[512];
+    struct ferry_sim_flash *dev = NULL;
+    uint8_t data[32], back[32];
+    struct ferry_flash_geometry other = small_geo;
+    struct ferry_sector_region twice = {16, 1024};
+
+    if (make_temp_path(path, sizeof(path)) != 0)
+        SKIP("cannot create a temporary file");
+    fill_pattern(data, sizeof(data), 10);
+
+    /* An empty file is a fresh, erased device. */
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, path, &dev), FERRY_OK);
+    if (dev == NULL)
+        goto out;
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 8192, 0xFF));
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 4096, data, 32), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_close(dev), FERRY_OK);
+
+    /* Reopened: the data is there and the rules still hold. */
+    dev = NULL;
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, path, &dev), FERRY_OK);
+    if (dev == NULL)
+        goto out;
+    CHECK_EQ(ferry_flash_read(ferry_sim_flash_device(dev), 4096, back, 32), FERRY_OK);
+    CHECK_MEM(back, data, 32);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 4096, data, 8),
+             FERRY_E_NOT_ERASED);
+    CHECK_EQ(ferry_sim_flash_erase_counts(dev, NULL)[4], 0);
+    CHECK_EQ(ferry_sim_flash_close(dev), FERRY_OK);
+
+    /* A file of another size is another device: refused. */
+    other.size = 16384;
+    other.regions = &twice;
+    dev = NULL;
+    CHECK_EQ(ferry_sim_flash_open_file(&other, path, &dev), FERRY_E_INVAL);
+    CHECK(dev == NULL);
+out:
+    unlink(path);
+}
+
+static void test_file_erased_zero(void)
+{
+    char path[512];
+    struct ferry_sim_flash *dev = NULL;
+
+    if (make_temp_path(path, sizeof(path)) != 0)
+        SKIP("cannot create a temporary file");
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo_zero, path, &dev), FERRY_OK);
+    if (dev != NULL) {
+        CHECK(all_bytes_are(ferry_sim_flash_contents(dev), 8192, 0x00));
+        CHECK_EQ(ferry_sim_flash_close(dev), FERRY_OK);
+    }
+    unlink(path);
+}
+
+/*
+ * The simulator as a separate process: the child arms its cut from the
+ * environment, erases, then programs 64-byte chunks until power goes, and
+ * dies without closing the device. Its exit code is how many ops worked.
+ * The parent is the next power cycle: it opens the same file and checks.
+ */
+static int child_run(const char *path, const char *cut)
+{
+    struct ferry_sim_flash *dev = NULL;
+    uint8_t data[64];
+    int ok = 0;
+
+    setenv(FERRY_SIM_CUT_ENV, cut, 1);
+    if (ferry_sim_flash_open_file(&small_geo, path, &dev) != FERRY_OK ||
+        ferry_sim_flash_arm_cut_from_env(dev) != 1)
+        return 200;
+    if (ferry_flash_erase(ferry_sim_flash_device(dev), 0, 1024) != FERRY_OK)
+        return ok;
+    ok++;
+    for (uint32_t i = 0; i < 16; i++) {
+        fill_pattern(data, sizeof(data), i);
+        if (ferry_flash_program(ferry_sim_flash_device(dev), i * 64, data, 64) != FERRY_OK)
+            break;
+        ok++;
+    }
+    return ok; /* no close: the process just dies */
+}
+
+static void check_cut_in_child(const char *cut, int expect_ops, int torn)
+{
+    char path[512];
+    struct ferry_sim_flash *dev = NULL;
+    uint8_t data[64];
+    const uint8_t *mem;
+    pid_t pid;
+    int status = 0;
+
+    if (make_temp_path(path, sizeof(path)) != 0)
+        SKIP("cannot create a temporary file");
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        unlink(path);
+        SKIP("fork failed");
+    }
+    if (pid == 0)
+        _exit(child_run(path, cut));
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), expect_ops);
+
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, path, &dev), FERRY_OK);
+    if (dev != NULL) {
+        mem = ferry_sim_flash_contents(dev);
+        for (uint32_t i = 0; i < 16; i++) {
+            uint32_t programs_done = expect_ops > 0 ? (uint32_t)expect_ops - 1 : 0;
+            fill_pattern(data, sizeof(data), i);
+            if (i < programs_done) {
+                CHECK_MEM(mem + i * 64, data, 64);
+            } else if (i == programs_done && torn) {
+                for (uint32_t k = 0; k < 64; k++)
+                    CHECK_EQ(data[k] & (uint8_t)~mem[i * 64 + k], 0); /* between */
+            } else {
+                CHECK(all_bytes_are(mem + i * 64, 64, 0xFF));
+            }
+        }
+        CHECK_EQ(ferry_sim_flash_close(dev), FERRY_OK);
+    }
+    unlink(path);
+}
+
+static void test_cut_in_other_process(void)
+{
+    check_cut_in_child("5", 5, 0);
+    check_cut_in_child("5,between,1", 5, 0);
+    check_cut_in_child("9,torn,42", 9, 1);
+    check_cut_in_child("0", 0, 0);
+}
+
+int main(void)
+{
+    RUN(test_layouts);
+    RUN(test_fresh_device_erased);
+    RUN(test_open_rejects);
+    RUN(test_rules_enforced_by_device);
+    RUN(test_program_physics);
+    RUN(test_page_device);
+    RUN(test_write_protect);
+    RUN(test_counters);
+    RUN(test_cut_between);
+    RUN(test_cut_torn_program);
+    RUN(test_cut_torn_erase);
+    RUN(test_cut_deterministic);
+    RUN(test_cut_every_index);
+    RUN(test_snapshot_restore);
+    RUN(test_parse_cut);
+    RUN(test_cut_from_env);
+    RUN(test_file_persists);
+    RUN(test_file_erased_zero);
+    RUN(test_cut_in_other_process);
+    return check_done();
+}

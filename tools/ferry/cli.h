@@ -1,0 +1,113 @@
+/*
+ * Shared pieces of the `ferry` commands: option parsing, strict number and
+ * version parsing, messages, key and UUID arguments.
+ *
+ * Exit codes of every command: 0 success, 1 the operation failed (bad image,
+ * bad key, I/O), 2 the command line is wrong.
+ */
+#ifndef FERRY_CLI_H
+#define FERRY_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ferry_host.h"
+
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_FAIL  1
+#define CLI_EXIT_USAGE 2
+
+/* The vendor used when --vendor is not given (a reserved domain, RFC 2606):
+ * fine for trying Ferry out, to be replaced by your own domain in products. */
+#define CLI_DEFAULT_VENDOR "ferry.invalid"
+
+/* One option of a command. `id` is returned by cli_next (must be > 0). */
+struct cli_opt {
+    const char *name;  /* long name without "--" */
+    char short_name;   /* 0 if none */
+    int has_arg;
+    int id;
+};
+
+#define CLI_OPT_HELP 1000 /* every command accepts --help / -h */
+
+struct cli_parser {
+    int argc;
+    char **argv;
+    int i;
+    int only_args;       /* after "--" */
+    const char *cmd;     /* for messages */
+    const struct cli_opt *opts;
+};
+
+enum {
+    CLI_DONE = 0,   /* no more arguments */
+    CLI_ARG = -1,   /* a positional argument in *value */
+    CLI_BAD = -2,   /* usage error, already reported */
+};
+
+/* argv[0] is the command name. */
+void cli_init(struct cli_parser *p, const char *cmd, int argc, char **argv,
+              const struct cli_opt *opts);
+
+/* The next option id, CLI_ARG, CLI_DONE or CLI_BAD. `--name=value`,
+ * `--name value`, `-k value` and `-kvalue` are accepted. */
+int cli_next(struct cli_parser *p, const char **value);
+
+/* "<cmd>: <message>" on stderr; returns CLI_EXIT_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "<cmd>: <message> (see 'ferry <cmd> --help')" on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict unsigned numbers: decimal or 0x-hex, no sign, no spaces, at most `max`.
+ * cli_parse_size also takes a K or M suffix (KiB, MiB). 0 or -1. */
+int cli_parse_u32(const char *s, uint32_t max, uint32_t *out);
+int cli_parse_size(const char *s, uint32_t *out);
+
+/* MAJOR.MINOR.PATCH[+BUILD], decimal, no leading zeros, each part in range
+ * (255, 255, 65535, 4294967295). On failure writes the reason to err. */
+int cli_parse_version(const char *s, struct ferry_version *v, char *err, size_t errlen);
+
+/* "1.2.3" or "1.2.3+4" (build shown when non-zero). */
+void cli_format_version(const struct ferry_version *v, char *out, size_t outlen);
+
+/* Loads a key, reporting failures as "<cmd>: <path>: <reason>". With
+ * need_private, a public key is refused. 0 or CLI_EXIT_FAIL. */
+int cli_load_key(const char *cmd, const char *path, int need_private, struct ferry_host_key *k);
+
+/* Vendor and class IDs from --vendor / --device-class arguments (either may
+ * be NULL: the vendor defaults to CLI_DEFAULT_VENDOR; class_out is left alone
+ * when class_arg is NULL). A class name is hashed in the vendor's namespace.
+ * Reports errors; 0 or CLI_EXIT_USAGE. */
+int cli_resolve_ids(const char *cmd, const char *vendor_arg, const char *class_arg,
+                    uint8_t vendor_out[16], uint8_t class_out[16]);
+
+void cli_print_hex(FILE *out, const uint8_t *p, size_t len);
+
+/* Text with control characters and invalid UTF-8 shown as \xNN, so a
+ * hostile name cannot break the one-line output. */
+void cli_print_safe(FILE *out, const char *s);
+
+/* A JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD. */
+void cli_print_json_string(FILE *out, const char *s);
+
+/*
+ * Reports an image rejected by ferry_image_parse or ferry_image_verify
+ * ("<cmd>: <path>: <what> (<specifics>)") and returns CLI_EXIT_FAIL.
+ * `data`/`len` are the file's bytes; `info` is what parsing filled (may be
+ * partial); `pol` may be NULL when only parsing ran.
+ */
+int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
+                           size_t len, const struct ferry_image_info *info,
+                           const struct ferry_verify_policy *pol);
+
+/* Commands. argv[0] is the command name. */
+int cmd_keygen(int argc, char **argv);
+int cmd_getpub(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_uuid(int argc, char **argv);
+
+#endif

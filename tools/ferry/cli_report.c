@@ -1,0 +1,135 @@
+/*
+ * One precise line for an image that failed parsing or verification: the
+ * project's text for the error plus the specifics that help fix it.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "ferry/errors.h"
+
+static uint32_t get16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return get16(p) | get16(p + 2) << 16;
+}
+
+/* Which rule of the fixed header failed (parse order), from its raw fields. */
+static const char *header_problem(const uint8_t *h, char *buf, size_t buflen)
+{
+    uint32_t header_size = get16(h + 6), meta_size = get16(h + 8), flags = get32(h + 16);
+    if (get16(h + 10) != 0) {
+        snprintf(buf, buflen, "reserved field is 0x%04lx, must be 0", (unsigned long)get16(h + 10));
+    } else if (meta_size % 4 != 0) {
+        snprintf(buf, buflen, "metadata size %lu is not a multiple of 4", (unsigned long)meta_size);
+    } else if (header_size % 8 != 0) {
+        snprintf(buf, buflen, "header size %lu is not a multiple of 8", (unsigned long)header_size);
+    } else if (header_size < FERRY_IMG_FIXED_HDR_SIZE + meta_size) {
+        snprintf(buf, buflen, "header size %lu is smaller than 32 + metadata size %lu",
+                 (unsigned long)header_size, (unsigned long)meta_size);
+    } else if (get32(h + 12) == 0) {
+        snprintf(buf, buflen, "payload size is 0");
+    } else if ((flags & ~FERRY_IMG_F_KNOWN) != 0) {
+        snprintf(buf, buflen, "unknown flag bits 0x%08lx",
+                 (unsigned long)(flags & ~FERRY_IMG_F_KNOWN));
+    } else {
+        return NULL;
+    }
+    return buf;
+}
+
+/* The size the fixed header announces, or 0 if the file is shorter than it. */
+static unsigned long long announced_size(const uint8_t *data, size_t len)
+{
+    if (len < FERRY_IMG_FIXED_HDR_SIZE) {
+        return 0;
+    }
+    return (unsigned long long)get16(data + 6) + get32(data + 12) + FERRY_IMG_TRAILER_SIZE;
+}
+
+int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
+                           size_t len, const struct ferry_image_info *info,
+                           const struct ferry_verify_policy *pol)
+{
+    const char *what = ferry_strerror(rc);
+    unsigned long long need = announced_size(data, len);
+    char a[37], b[37];
+    switch (rc) {
+    case FERRY_E_IMG_MAGIC:
+        if (len < 4) {
+            return cli_fail(cmd, "%s: %s (the file has only %zu bytes)", path, what, len);
+        }
+        return cli_fail(cmd, "%s: %s (the file starts with %02x %02x %02x %02x, not \"FRRY\": "
+                        "an unsigned binary?)", path, what, data[0], data[1], data[2], data[3]);
+    case FERRY_E_IMG_FORMAT:
+        return cli_fail(cmd, "%s: %s (format version %lu; this tool reads version %u)", path,
+                        what, (unsigned long)(len >= 6 ? get16(data + 4) : 0),
+                        FERRY_IMG_FORMAT_V1);
+    case FERRY_E_IMG_HEADER: {
+        char why[96];
+        if (len >= FERRY_IMG_FIXED_HDR_SIZE && header_problem(data, why, sizeof why) != NULL) {
+            return cli_fail(cmd, "%s: %s (%s)", path, what, why);
+        }
+        break;
+    }
+    case FERRY_E_IMG_TRAILER:
+        if (need == len && len >= FERRY_IMG_TRAILER_SIZE) {
+            const uint8_t *t = data + len - FERRY_IMG_TRAILER_SIZE;
+            return cli_fail(cmd, "%s: %s (magic 0x%08lx, size %lu, signature type %lu; "
+                            "expected 0x%08lx \"FTRL\", %u, %u)", path, what,
+                            (unsigned long)get32(t), (unsigned long)get16(t + 4),
+                            (unsigned long)get16(t + 6), (unsigned long)FERRY_IMG_TRAILER_MAGIC,
+                            FERRY_IMG_TRAILER_SIZE, FERRY_IMG_SIG_ECDSA_P256);
+        }
+        break;
+    case FERRY_E_IMG_TRUNCATED:
+        if (need == 0) {
+            return cli_fail(cmd, "%s: %s (the file has %zu bytes, less than the %u-byte header)",
+                            path, what, len, FERRY_IMG_FIXED_HDR_SIZE);
+        }
+        return cli_fail(cmd, "%s: %s (the file has %zu bytes, the header describes %llu)", path,
+                        what, len, need);
+    case FERRY_E_IMG_TRAILING:
+        return cli_fail(cmd, "%s: %s (the file has %zu bytes, the image ends at %llu: "
+                        "%llu extra bytes)", path, what, len, need,
+                        (unsigned long long)len - need);
+    case FERRY_E_IMG_DIGEST:
+        return cli_fail(cmd, "%s: %s (the protected bytes were modified after signing)", path,
+                        what);
+    case FERRY_E_IMG_KEY:
+        if (pol == NULL) {
+            break;
+        }
+        fprintf(stderr, "%s: %s: %s (signed by key ", cmd, path, what);
+        cli_print_hex(stderr, info->key_id, 8);
+        fprintf(stderr, "..., not one of the %u key(s) given with -k)\n", pol->key_count);
+        return CLI_EXIT_FAIL;
+    case FERRY_E_IMG_SIGNATURE:
+        fprintf(stderr, "%s: %s: %s (the signature was not made by key ", cmd, path, what);
+        cli_print_hex(stderr, info->key_id, 8);
+        fprintf(stderr, "... over this image)\n");
+        return CLI_EXIT_FAIL;
+    case FERRY_E_IMG_VENDOR:
+        if (pol == NULL || pol->vendor_id == NULL) {
+            break;
+        }
+        ferry_uuid_format(info->vendor_id, a);
+        ferry_uuid_format(pol->vendor_id, b);
+        return cli_fail(cmd, "%s: %s (the image is for vendor %s, expected %s)", path, what, a,
+                        b);
+    case FERRY_E_IMG_CLASS:
+        if (pol == NULL || pol->class_id == NULL) {
+            break;
+        }
+        ferry_uuid_format(info->class_id, a);
+        ferry_uuid_format(pol->class_id, b);
+        return cli_fail(cmd, "%s: %s (the image is for device class %s, expected %s)", path,
+                        what, a, b);
+    default:
+        break;
+    }
+    return cli_fail(cmd, "%s: %s", path, what);
+}

@@ -1,0 +1,205 @@
+/*
+ * ferry sign: raw application binary in, signed Ferry image out.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ferry/errors.h"
+
+enum {
+    OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
+    OPT_NAME, OPT_REVERT,
+};
+
+static const struct cli_opt OPTS[] = {
+    { "key", 'k', 1, OPT_KEY },
+    { "version", 0, 1, OPT_VERSION },
+    { "device-class", 0, 1, OPT_CLASS },
+    { "vendor", 0, 1, OPT_VENDOR },
+    { "security-counter", 0, 1, OPT_COUNTER },
+    { "slot-size", 0, 1, OPT_SLOT },
+    { "header-size", 0, 1, OPT_HEADER },
+    { "name", 0, 1, OPT_NAME },
+    { "revert", 0, 0, OPT_REVERT },
+    { NULL, 0, 0, 0 },
+};
+
+static void help(void)
+{
+    printf("usage: ferry sign -k KEY.pem --version X.Y.Z[+BUILD] --device-class ID\n"
+           "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
+           "                  [--header-size BYTES] [--name TEXT] [--revert] IN.bin OUT.img\n"
+           "\n"
+           "Wraps the raw binary IN.bin (linked to run at slot start + header size) into a\n"
+           "signed Ferry image. The same inputs always give the same bytes.\n"
+           "\n"
+           "  -k, --key FILE           P-256 private key (PEM: PKCS#8 or SEC1)\n"
+           "  --version X.Y.Z[+B]      major, minor 0..255, patch 0..65535, build 0..2^32-1\n"
+           "  --device-class ID        device class: a UUID, or a name hashed into a UUID v5\n"
+           "                           in the vendor's namespace\n"
+           "  --vendor ID              vendor: a UUID, or a domain name hashed into a UUID v5\n"
+           "                           in the DNS namespace (default \"%s\")\n"
+           "  --security-counter N     anti-rollback counter, 0..2^32-1 (default 0)\n"
+           "  --slot-size BYTES        refuse an image larger than the slot\n"
+           "  --header-size BYTES      payload offset, multiple of 8 (default %u)\n"
+           "  --name TEXT              informational name, 1..%u bytes of UTF-8\n"
+           "  --revert                 mark as a signed revert (may replace a newer version)\n"
+           "  -h, --help               this text\n"
+           "\n"
+           "BYTES: decimal or 0x hex, with an optional K or M suffix (KiB, MiB).\n",
+           CLI_DEFAULT_VENDOR, FERRY_HOST_DEFAULT_HEADER_SIZE, FERRY_NAME_MAX);
+}
+
+struct sign_args {
+    const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name;
+    const char *in, *out;
+    int revert;
+};
+
+/* Collects the command line; CLI_EXIT_OK, or an exit code (help shown or
+ * usage error reported) in *done. */
+static int collect(int argc, char **argv, struct sign_args *a, int *done)
+{
+    const char *cmd = argv[0], *v;
+    struct cli_parser p;
+    int opt;
+    memset(a, 0, sizeof *a);
+    *done = 0;
+    cli_init(&p, cmd, argc, argv, OPTS);
+    while ((opt = cli_next(&p, &v)) != CLI_DONE) {
+        switch (opt) {
+        case OPT_KEY: a->key = v; break;
+        case OPT_VERSION: a->version = v; break;
+        case OPT_CLASS: a->class_id = v; break;
+        case OPT_VENDOR: a->vendor = v; break;
+        case OPT_COUNTER: a->counter = v; break;
+        case OPT_SLOT: a->slot = v; break;
+        case OPT_HEADER: a->header = v; break;
+        case OPT_NAME: a->name = v; break;
+        case OPT_REVERT: a->revert = 1; break;
+        case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
+        case CLI_ARG:
+            if (a->in == NULL) {
+                a->in = v;
+            } else if (a->out == NULL) {
+                a->out = v;
+            } else {
+                return cli_usage(cmd, "unexpected argument '%s': give one IN and one OUT", v);
+            }
+            break;
+        default: return CLI_EXIT_USAGE;
+        }
+    }
+    if (a->key == NULL) {
+        return cli_usage(cmd, "missing -k KEY.pem (the private signing key)");
+    }
+    if (a->version == NULL) {
+        return cli_usage(cmd, "missing --version X.Y.Z[+BUILD]");
+    }
+    if (a->class_id == NULL) {
+        return cli_usage(cmd, "missing --device-class ID (a UUID or a class name)");
+    }
+    if (a->in == NULL || a->out == NULL) {
+        return cli_usage(cmd, "missing %s", a->in == NULL ? "IN.bin and OUT.img" : "OUT.img");
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Turns the option texts into signing parameters; exit code on failure. */
+static int make_params(const char *cmd, const struct sign_args *a, struct ferry_sign_params *sp,
+                       uint32_t *slot_size)
+{
+    char err[160];
+    memset(sp, 0, sizeof *sp);
+    if (cli_parse_version(a->version, &sp->version, err, sizeof err) != 0) {
+        return cli_usage(cmd, "--version '%s': %s", a->version, err);
+    }
+    if (a->counter != NULL && cli_parse_u32(a->counter, UINT32_MAX, &sp->security_counter) != 0) {
+        return cli_usage(cmd, "--security-counter '%s': expected a number 0..4294967295",
+                         a->counter);
+    }
+    *slot_size = 0;
+    if (a->slot != NULL && (cli_parse_size(a->slot, slot_size) != 0 || *slot_size == 0)) {
+        return cli_usage(cmd, "--slot-size '%s': expected a size in bytes (e.g. 0x20000 or 128K)",
+                         a->slot);
+    }
+    if (a->header != NULL) {
+        if (cli_parse_size(a->header, &sp->header_size) != 0 || sp->header_size == 0 ||
+            sp->header_size % 8 != 0 || sp->header_size > 0xFFF8u) {
+            return cli_usage(cmd, "--header-size '%s': expected a multiple of 8 from 8 to 65528",
+                             a->header);
+        }
+    }
+    if (a->name != NULL) {
+        sp->name = a->name;
+    }
+    sp->flags = a->revert ? FERRY_IMG_F_REVERT : 0;
+    return cli_resolve_ids(cmd, a->vendor, a->class_id, sp->vendor_id, sp->class_id);
+}
+
+static int sign_file(const char *cmd, const struct sign_args *a, const struct ferry_sign_params *sp,
+                     uint32_t slot_size, const struct ferry_host_key *key)
+{
+    uint8_t *payload, *img;
+    size_t payload_len, img_len;
+    char err[160];
+    uint32_t total;
+    if (ferry_host_read_file(a->in, &payload, &payload_len) != 0) {
+        return cli_fail(cmd, "%s: cannot read: %s", a->in, strerror(errno));
+    }
+    if (ferry_host_layout(sp, payload_len, NULL, NULL, &total, err, sizeof err) != 0) {
+        free(payload);
+        return cli_fail(cmd, "%s: %s", a->in, err);
+    }
+    if (slot_size != 0 && total > slot_size) {
+        free(payload);
+        return cli_fail(cmd, "%s: the image would be %lu bytes, %lu bytes more than the "
+                        "%lu-byte slot (--slot-size)", a->in, (unsigned long)total,
+                        (unsigned long)(total - slot_size), (unsigned long)slot_size);
+    }
+    int rc = ferry_host_sign(key, sp, payload, payload_len, &img, &img_len);
+    free(payload);
+    if (rc != 0) {
+        return cli_fail(cmd, "%s: signing failed: %s", a->in, ferry_strerror(rc));
+    }
+    rc = ferry_host_write_file(a->out, img, img_len);
+    int saved = errno;
+    free(img);
+    if (rc != 0) {
+        return cli_fail(cmd, "%s: cannot write: %s", a->out, strerror(saved));
+    }
+    char version[40];
+    cli_format_version(&sp->version, version, sizeof version);
+    printf("signed %s: version %s, %zu-byte payload, %zu-byte image, key ID ", a->out, version,
+           payload_len, img_len);
+    cli_print_hex(stdout, key->id, 8);
+    printf("...\n");
+    return CLI_EXIT_OK;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    struct sign_args a;
+    struct ferry_sign_params sp;
+    uint32_t slot_size;
+    int done;
+    int rc = collect(argc, argv, &a, &done);
+    if (rc != CLI_EXIT_OK || done) {
+        return rc;
+    }
+    rc = make_params(cmd, &a, &sp, &slot_size);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    struct ferry_host_key key;
+    if (cli_load_key(cmd, a.key, 1, &key) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    rc = sign_file(cmd, &a, &sp, slot_size, &key);
+    ferry_host_key_wipe(&key);
+    return rc;
+}

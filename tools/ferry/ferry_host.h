@@ -1,0 +1,135 @@
+/*
+ * Ferry host library: keys, image signing, UUIDs and file helpers for the
+ * `ferry` command-line tool and for host-side tests.
+ *
+ * Host code: uses libc and malloc. Crypto is BearSSL. Every function that can
+ * fail returns 0 or a negative FERRY_E_* code (include/ferry/errors.h).
+ */
+#ifndef FERRY_HOST_H
+#define FERRY_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ferry/image.h"
+
+/* A P-256 key. `pub` is the SEC1 uncompressed point 0x04||X||Y; `id` is
+ * SHA-256 of those 65 bytes (the key ID written into image trailers).
+ * `priv` (big-endian scalar) is meaningful only when has_private is 1. */
+struct ferry_host_key {
+    int has_private;
+    uint8_t priv[32];
+    uint8_t pub[65];
+    uint8_t id[32];
+};
+
+/*
+ * Loads a P-256 key from a PEM file:
+ *  - "EC PRIVATE KEY" (SEC1), optionally preceded by an "EC PARAMETERS" block
+ *    naming P-256 (what `openssl ecparam -genkey` writes);
+ *  - "PRIVATE KEY" (unencrypted PKCS#8, what `openssl genpkey` writes);
+ *  - "PUBLIC KEY" (SubjectPublicKeyInfo, uncompressed point).
+ * Exactly one key block per file. The public point is always checked to lie
+ * on the curve; a private scalar must be in [1, n-1].
+ * Errors: FERRY_E_IO (cannot read the file; errno is kept), FERRY_E_INVAL
+ * (not a usable key: the reason is written to `err`, one line, no path),
+ * FERRY_E_UNSUPPORTED (a valid key of another type or curve, e.g. RSA, P-384).
+ * `err` may be NULL when errlen is 0.
+ */
+int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, size_t errlen);
+
+/* New random key from the system RNG. Errors: FERRY_E_IO (no entropy source). */
+int ferry_host_key_generate(struct ferry_host_key *k);
+
+/* Fills `k` from a private scalar. Errors: FERRY_E_INVAL (scalar 0 or >= n). */
+int ferry_host_key_from_private(const uint8_t priv[32], struct ferry_host_key *k);
+
+/*
+ * Writes the private key as PKCS#8 PEM ("PRIVATE KEY"), readable by OpenSSL,
+ * file mode 0600. Replaces an existing file atomically (temporary file in the
+ * same directory, then rename).
+ * Errors: FERRY_E_INVAL (no private part), FERRY_E_IO (errno is kept).
+ */
+int ferry_host_key_write_private_pem(const struct ferry_host_key *k, const char *path);
+
+/* Like ferry_host_key_write_private_pem, but fails with FERRY_E_IO and errno
+ * EEXIST when `path` already exists and `replace` is 0. */
+int ferry_host_key_save_private_pem(const struct ferry_host_key *k, const char *path,
+                                    int replace);
+
+/* Writes the public key as SubjectPublicKeyInfo PEM ("PUBLIC KEY").
+ * Errors: FERRY_E_IO. */
+int ferry_host_key_write_public_pem(const struct ferry_host_key *k, FILE *out);
+
+/* Overwrites the private scalar (and everything else) in `k`. */
+void ferry_host_key_wipe(struct ferry_host_key *k);
+
+struct ferry_sign_params {
+    struct ferry_version version;
+    uint32_t security_counter;
+    uint32_t flags;                 /* FERRY_IMG_F_*; unknown bits are refused */
+    uint8_t vendor_id[16];
+    uint8_t class_id[16];
+    const char *name;               /* NULL, or 1..64 bytes of valid UTF-8 */
+    uint32_t header_size;           /* payload offset; 0 = default 512; multiple of 8 */
+};
+
+#define FERRY_HOST_DEFAULT_HEADER_SIZE 512u
+
+/*
+ * Image layout for `p` and a payload of `payload_len` bytes, without signing:
+ * the effective header size, metadata size and total image size in bytes.
+ * Any pointer may be NULL. On FERRY_E_INVAL, `err` (may be NULL) receives
+ * the reason, one line.
+ */
+int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
+                      uint32_t *header_size, uint32_t *meta_size, uint32_t *total_size,
+                      char *err, size_t errlen);
+
+/*
+ * Builds a complete signed image into a malloc'd buffer (*img, *img_len;
+ * the caller frees it). Deterministic: the ECDSA nonce follows RFC 6979,
+ * so the same key, parameters and payload give the same bytes.
+ * Errors: FERRY_E_INVAL (no private key, or parameters rejected by
+ * ferry_host_layout), FERRY_E_NOSPC (out of memory).
+ */
+int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                    const uint8_t *payload, size_t payload_len, uint8_t **img, size_t *img_len);
+
+/* ECDSA P-256 signature (raw r||s) of a SHA-256 hash, RFC 6979 nonce.
+ * Errors: FERRY_E_INVAL (no private key). */
+int ferry_host_sign_hash(const struct ferry_host_key *k, const uint8_t hash[32],
+                         uint8_t sig[64]);
+
+/* UUID text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, either case).
+ * Errors: FERRY_E_INVAL. */
+int ferry_uuid_parse(const char *s, uint8_t out[16]);
+
+/* Name-based UUID, version 5 (SHA-1), RFC 4122 / RFC 9562. */
+void ferry_uuid_v5(const uint8_t ns[16], const char *name, uint8_t out[16]);
+
+/* Lower-case text form plus NUL. */
+void ferry_uuid_format(const uint8_t u[16], char out[37]);
+
+/* The DNS namespace UUID 6ba7b810-9dad-11d1-80b4-00c04fd430c8. */
+extern const uint8_t ferry_uuid_ns_dns[16];
+
+/*
+ * A UUID given on the command line: UUID text is taken as is; anything else
+ * is a name, turned into a v5 UUID in namespace `ns` (NULL: the DNS
+ * namespace). Text shaped like a UUID (36 characters, dashes at 8, 13, 18,
+ * 23) that does not parse is refused rather than silently hashed as a name.
+ * Errors: FERRY_E_INVAL (empty, or malformed UUID text).
+ */
+int ferry_uuid_from_arg(const char *arg, const uint8_t *ns, uint8_t out[16]);
+
+/* Reads a whole file into a malloc'd buffer (the caller frees it; a valid
+ * pointer even for an empty file). Files above 4 GiB are refused.
+ * Errors: FERRY_E_IO (errno is kept), FERRY_E_NOSPC (out of memory or too big). */
+int ferry_host_read_file(const char *path, uint8_t **data, size_t *len);
+
+/* Creates or truncates `path` and writes `len` bytes; on failure the partial
+ * file is removed. Errors: FERRY_E_IO (errno is kept). */
+int ferry_host_write_file(const char *path, const uint8_t *data, size_t len);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * Loading a P-256 key from a PEM file: SEC1 or PKCS#8 private keys (through
+ * BearSSL's private key decoder) and SubjectPublicKeyInfo public keys
+ * (through our strict DER reader, host_der.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "ferry/errors.h"
+#include "ferry_host.h"
+#include "host_priv.h"
+
+/* A key file is small; anything larger is not one. */
+#define KEY_FILE_MAX     (64u * 1024u)
+#define PEM_OBJECT_MAX   (16u * 1024u)
+#define PEM_OBJECTS_MAX  4u
+
+struct pem_object {
+    char name[128];
+    uint8_t der[PEM_OBJECT_MAX];
+    size_t len;
+    int overflow; /* the object was larger than der[] */
+    int corrupt;  /* the PEM decoder reported an error inside it */
+};
+
+struct pem_file {
+    struct pem_object obj[PEM_OBJECTS_MAX];
+    size_t count;
+    int too_many;
+};
+
+static void pem_append(void *ctx, const void *src, size_t len)
+{
+    struct pem_object *o = ctx;
+    if (len > sizeof o->der - o->len) {
+        o->overflow = 1;
+        return;
+    }
+    memcpy(o->der + o->len, src, len);
+    o->len += len;
+}
+
+static void pem_decode(const uint8_t *text, size_t len, struct pem_file *pf)
+{
+    br_pem_decoder_context pc;
+    struct pem_object *cur = NULL;
+    /* The decoder wants the last line terminated; a final newline is harmless. */
+    static const uint8_t newline = '\n';
+    const uint8_t *parts[2] = { text, &newline };
+    size_t lens[2] = { len, 1 };
+    br_pem_decoder_init(&pc);
+    for (int part = 0; part < 2; part++) {
+        const uint8_t *p = parts[part];
+        size_t left = lens[part];
+        while (left > 0) {
+            size_t used = br_pem_decoder_push(&pc, p, left);
+            p += used;
+            left -= used;
+            switch (br_pem_decoder_event(&pc)) {
+            case BR_PEM_BEGIN_OBJ:
+                if (pf->count == PEM_OBJECTS_MAX) {
+                    pf->too_many = 1;
+                    cur = NULL;
+                    br_pem_decoder_setdest(&pc, NULL, NULL);
+                    break;
+                }
+                cur = &pf->obj[pf->count++];
+                snprintf(cur->name, sizeof cur->name, "%s", br_pem_decoder_name(&pc));
+                br_pem_decoder_setdest(&pc, pem_append, cur);
+                break;
+            case BR_PEM_END_OBJ:
+                cur = NULL;
+                break;
+            case BR_PEM_ERROR:
+                if (cur != NULL) {
+                    cur->corrupt = 1;
+                }
+                cur = NULL;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    host_wipe(&pc, sizeof pc);
+}
+
+static int load_private(const struct pem_object *o, struct ferry_host_key *k, char *err,
+                        size_t errlen)
+{
+    br_skey_decoder_context dc;
+    br_skey_decoder_init(&dc);
+    br_skey_decoder_push(&dc, o->der, o->len);
+    int rc;
+    int derr = br_skey_decoder_last_error(&dc);
+    const br_ec_private_key *ec = br_skey_decoder_get_ec(&dc);
+    if (derr == BR_ERR_X509_UNSUPPORTED) {
+        rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
+                       "private key of an unsupported type: only EC P-256 (prime256v1) keys "
+                       "are supported");
+    } else if (derr != 0) {
+        rc = host_fail(FERRY_E_INVAL, err, errlen,
+                       "malformed %s block (BearSSL decoder error %d)", o->name, derr);
+    } else if (br_skey_decoder_key_type(&dc) == BR_KEYTYPE_RSA) {
+        rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
+                       "RSA private key: only EC P-256 (prime256v1) keys are supported");
+    } else if (ec == NULL) {
+        rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
+                       "private key of an unsupported type: only EC P-256 keys are supported");
+    } else if (ec->curve != BR_EC_secp256r1) {
+        rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
+                       "EC private key on curve %s: only P-256 (prime256v1) is supported",
+                       host_curve_name(ec->curve));
+    } else {
+        /* The scalar may come with leading zeros stripped or added. */
+        const uint8_t *x = ec->x;
+        size_t xlen = ec->xlen;
+        while (xlen > 32 && *x == 0) {
+            x++;
+            xlen--;
+        }
+        uint8_t priv[32] = { 0 };
+        if (xlen > 32) {
+            rc = host_fail(FERRY_E_INVAL, err, errlen, "EC private key scalar is too long");
+        } else {
+            memcpy(priv + 32 - xlen, x, xlen);
+            rc = ferry_host_key_from_private(priv, k);
+            if (rc != 0) {
+                rc = host_fail(FERRY_E_INVAL, err, errlen,
+                               "EC private key scalar is out of range (0 or >= the group order)");
+            }
+        }
+        host_wipe(priv, sizeof priv);
+    }
+    host_wipe(&dc, sizeof dc);
+    return rc;
+}
+
+static int load_public(const struct pem_object *o, struct ferry_host_key *k, char *err,
+                       size_t errlen)
+{
+    struct ferry_host_key out;
+    memset(&out, 0, sizeof out);
+    int rc = host_spki_decode(o->der, o->len, out.pub, err, errlen);
+    if (rc != 0) {
+        return rc;
+    }
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, out.pub, sizeof out.pub);
+    br_sha256_out(&sha, out.id);
+    *k = out;
+    return FERRY_OK;
+}
+
+/* What to say about PEM blocks we recognise but do not load. */
+static const char *refusal_for(const char *name)
+{
+    if (strcmp(name, "ENCRYPTED PRIVATE KEY") == 0) {
+        return "encrypted private key: decrypt it first (openssl pkey -in KEY -out PLAIN.pem)";
+    }
+    if (strcmp(name, "RSA PRIVATE KEY") == 0 || strcmp(name, "RSA PUBLIC KEY") == 0) {
+        return "RSA key: only EC P-256 (prime256v1) keys are supported";
+    }
+    if (strcmp(name, "CERTIFICATE") == 0) {
+        return "a certificate, not a key: extract its key with openssl x509 -pubkey -noout";
+    }
+    return NULL;
+}
+
+static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, char *err,
+                        size_t errlen)
+{
+    const struct pem_object *key = NULL;
+    int key_is_private = 0;
+    for (size_t i = 0; i < pf->count; i++) {
+        const struct pem_object *o = &pf->obj[i];
+        if (o->corrupt) {
+            return host_fail(FERRY_E_INVAL, err, errlen, "corrupt base64 in PEM block \"%s\"",
+                             o->name);
+        }
+        if (o->overflow) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "PEM block \"%s\" is too large to be a P-256 key", o->name);
+        }
+        const char *refusal = refusal_for(o->name);
+        if (refusal != NULL) {
+            return host_fail(FERRY_E_UNSUPPORTED, err, errlen, "%s", refusal);
+        }
+        if (strcmp(o->name, "EC PARAMETERS") == 0) {
+            int rc = host_ecparams_check(o->der, o->len, err, errlen);
+            if (rc != 0) {
+                return rc;
+            }
+            continue;
+        }
+        int is_private = strcmp(o->name, "EC PRIVATE KEY") == 0 ||
+                         strcmp(o->name, "PRIVATE KEY") == 0;
+        if (!is_private && strcmp(o->name, "PUBLIC KEY") != 0) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "unexpected PEM block \"%s\" (expected PRIVATE KEY, "
+                             "EC PRIVATE KEY or PUBLIC KEY)", o->name);
+        }
+        if (key != NULL) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "more than one key in the file: keep one key per file");
+        }
+        key = o;
+        key_is_private = is_private;
+    }
+    if (key == NULL) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         pf->count == 0 ? "no PEM block found (expected -----BEGIN PRIVATE KEY-----, "
+                                          "EC PRIVATE KEY or PUBLIC KEY)"
+                                        : "no key in the file, only EC PARAMETERS");
+    }
+    return key_is_private ? load_private(key, k, err, errlen) : load_public(key, k, err, errlen);
+}
+
+int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, size_t errlen)
+{
+    uint8_t *text;
+    size_t len;
+    int rc = ferry_host_read_file(path, &text, &len);
+    if (rc != 0) {
+        int saved = errno;
+        host_fail(FERRY_E_IO, err, errlen, "cannot read: %s", strerror(saved));
+        errno = saved;
+        return FERRY_E_IO;
+    }
+    if (len > KEY_FILE_MAX) {
+        host_wipe(text, len);
+        free(text);
+        return host_fail(FERRY_E_INVAL, err, errlen, "file is too large to be a key (%zu bytes)",
+                         len);
+    }
+    struct pem_file *pf = calloc(1, sizeof *pf);
+    if (pf == NULL) {
+        host_wipe(text, len);
+        free(text);
+        return host_fail(FERRY_E_NOSPC, err, errlen, "out of memory");
+    }
+    pem_decode(text, len, pf);
+    host_wipe(text, len);
+    free(text);
+    if (pf->too_many) {
+        rc = host_fail(FERRY_E_INVAL, err, errlen,
+                       "too many PEM blocks: keep one key per file");
+    } else {
+        rc = load_objects(pf, k, err, errlen);
+    }
+    host_wipe(pf, sizeof *pf);
+    free(pf);
+    return rc;
+}

@@ -1,0 +1,189 @@
+/*
+ * Building a signed image (format v1, docs/image-format.md):
+ *
+ *   0            fixed header (32 bytes)
+ *   32           metadata: vendor ID, class ID, name (optional)
+ *   32+meta      zero padding
+ *   header_size  payload
+ *   protected    trailer: magic, size, signature type, digest, key ID, r||s
+ *
+ * Signing hashes the protected bytes [0, header_size + payload_size) once and
+ * signs that digest, the same value the trailer carries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "ferry/errors.h"
+#include "ferry_host.h"
+#include "host_priv.h"
+
+#define TLV_HEADER_SIZE 4u
+#define UUID_TLV_SIZE   (TLV_HEADER_SIZE + 16u)
+#define HEADER_SIZE_MAX 0xFFF8u /* largest multiple of 8 in the u16 field */
+
+static void put16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v & 0xFFFFu);
+    put16(p + 2, v >> 16);
+}
+
+static uint32_t round_up4(uint32_t v)
+{
+    return (v + 3u) & ~3u;
+}
+
+static int check_name(const char *name, char *err, size_t errlen)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > FERRY_NAME_MAX) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "name must be 1 to %u bytes, not %zu",
+                         FERRY_NAME_MAX, len);
+    }
+    const unsigned char *s = (const unsigned char *)name;
+    for (size_t i = 0; i < len;) {
+        size_t n = host_utf8_sequence(s + i, len - i);
+        if (n == 0) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "name is not valid UTF-8 (byte %zu)", i);
+        }
+        if (s[i] < 0x20 || s[i] == 0x7F) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "name contains a control character (byte %zu)", i);
+        }
+        i += n;
+    }
+    return FERRY_OK;
+}
+
+int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
+                      uint32_t *header_size, uint32_t *meta_size, uint32_t *total_size,
+                      char *err, size_t errlen)
+{
+    if ((p->flags & ~FERRY_IMG_F_KNOWN) != 0) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "unknown flag bits 0x%08lx",
+                         (unsigned long)(p->flags & ~FERRY_IMG_F_KNOWN));
+    }
+    uint32_t meta = 2u * UUID_TLV_SIZE;
+    if (p->name != NULL) {
+        int rc = check_name(p->name, err, errlen);
+        if (rc != 0) {
+            return rc;
+        }
+        meta += TLV_HEADER_SIZE + round_up4((uint32_t)strlen(p->name));
+    }
+    uint32_t hs = p->header_size != 0 ? p->header_size : FERRY_HOST_DEFAULT_HEADER_SIZE;
+    uint32_t hs_min = (FERRY_IMG_FIXED_HDR_SIZE + meta + 7u) & ~7u;
+    if (hs % 8u != 0) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "header size %lu is not a multiple of 8", (unsigned long)hs);
+    }
+    if (hs < hs_min) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "header size %lu is too small: header and metadata need %lu bytes",
+                         (unsigned long)hs, (unsigned long)hs_min);
+    }
+    if (hs > HEADER_SIZE_MAX) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "header size %lu is too large: at most %u", (unsigned long)hs,
+                         HEADER_SIZE_MAX);
+    }
+    if (payload_len == 0) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "the payload is empty");
+    }
+    if (payload_len > (size_t)(UINT32_MAX - hs - FERRY_IMG_TRAILER_SIZE)) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "payload of %zu bytes is too large for a 32-bit image", payload_len);
+    }
+    if (header_size != NULL) {
+        *header_size = hs;
+    }
+    if (meta_size != NULL) {
+        *meta_size = meta;
+    }
+    if (total_size != NULL) {
+        *total_size = hs + (uint32_t)payload_len + FERRY_IMG_TRAILER_SIZE;
+    }
+    return FERRY_OK;
+}
+
+static uint8_t *put_tlv(uint8_t *p, uint16_t type, const void *value, uint32_t len)
+{
+    put16(p, type);
+    put16(p + 2, len);
+    memcpy(p + TLV_HEADER_SIZE, value, len);
+    /* The buffer is zeroed, so the padding to 4 bytes already is. */
+    return p + TLV_HEADER_SIZE + round_up4(len);
+}
+
+static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t hs,
+                       uint32_t meta, uint32_t payload_len)
+{
+    put32(img + 0, FERRY_IMG_MAGIC);
+    put16(img + 4, FERRY_IMG_FORMAT_V1);
+    put16(img + 6, hs);
+    put16(img + 8, meta);
+    put16(img + 10, 0);
+    put32(img + 12, payload_len);
+    put32(img + 16, p->flags);
+    img[20] = p->version.major;
+    img[21] = p->version.minor;
+    put16(img + 22, p->version.patch);
+    put32(img + 24, p->version.build);
+    put32(img + 28, p->security_counter);
+
+    uint8_t *t = img + FERRY_IMG_FIXED_HDR_SIZE;
+    t = put_tlv(t, FERRY_TLV_VENDOR_ID, p->vendor_id, 16);
+    t = put_tlv(t, FERRY_TLV_CLASS_ID, p->class_id, 16);
+    if (p->name != NULL) {
+        put_tlv(t, FERRY_TLV_NAME, p->name, (uint32_t)strlen(p->name));
+    }
+}
+
+int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                    const uint8_t *payload, size_t payload_len, uint8_t **img, size_t *img_len)
+{
+    uint32_t hs, meta, total;
+    *img = NULL;
+    *img_len = 0;
+    if (!k->has_private) {
+        return FERRY_E_INVAL;
+    }
+    int rc = ferry_host_layout(p, payload_len, &hs, &meta, &total, NULL, 0);
+    if (rc != 0) {
+        return rc;
+    }
+    uint8_t *out = calloc(1, total);
+    if (out == NULL) {
+        return FERRY_E_NOSPC;
+    }
+    put_header(out, p, hs, meta, (uint32_t)payload_len);
+    memcpy(out + hs, payload, payload_len);
+
+    uint32_t protected_size = hs + (uint32_t)payload_len;
+    uint8_t *trailer = out + protected_size;
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, out, protected_size);
+    br_sha256_out(&sha, trailer + 8);
+
+    put32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
+    put16(trailer + 4, FERRY_IMG_TRAILER_SIZE);
+    put16(trailer + 6, FERRY_IMG_SIG_ECDSA_P256);
+    memcpy(trailer + 40, k->id, 32);
+    rc = ferry_host_sign_hash(k, trailer + 8, trailer + 72);
+    if (rc != 0) {
+        free(out);
+        return rc;
+    }
+    *img = out;
+    *img_len = total;
+    return FERRY_OK;
+}
