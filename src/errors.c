@@ -40,6 +40,7 @@ const char *ferry_strerror(int err)
     case FERRY_E_IMG_DOWNGRADE:  return "image version not newer";
     case FERRY_E_IMG_ROLLBACK:   return "image security counter too low";
     case FERRY_E_IMG_MISSING:    return "required image metadata missing";
+    case FERRY_E_IMG_REVERTED:   return "image was reverted after a failed trial";
 
     case FERRY_E_NO_IMAGE:       return "no bootable image";
     case FERRY_E_STATE:          return "boot state invalid";

@@ -261,6 +261,8 @@ static int parse_trailer(const struct ferry_area *area, struct ferry_image_info 
  * An area shorter than the fixed header cannot hold any image. That is
  * decided from the size alone, before reading: FERRY_E_IMG_TRUNCATED for a
  * file, FERRY_E_IMG_TOO_BIG for a slot (no image fits it).
+ * On any error *out is zeroed or partly filled: do not use it.
+ * FERRY_E_INVAL: NULL argument or unknown mode.
  */
 int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
                       struct ferry_image_info *out)
@@ -359,6 +361,12 @@ static const struct ferry_pubkey *find_key(const struct ferry_verify_policy *pol
     return found;
 }
 
+/*
+ * `info` must come from ferry_image_parse() of this area, unchanged since;
+ * FERRY_E_INVAL when its sizes are inconsistent or exceed the area. The
+ * signature is checked against the digest computed here (equal to the
+ * trailer's once step 1 passed), never against the trailer copy alone.
+ */
 int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len)
 {

@@ -10,3 +10,13 @@ if(TARGET ferry_host)
     add_test(NAME boot.decisions.${board} COMMAND test_boot ${board})
   endforeach()
 endif()
+
+# Power-cut proofs: the fast subset (every cut point, one double fault per
+# point) on a few boards; scripts/powercut-sweep.sh runs the whole matrix.
+if(TARGET ferry_boot_fixture)
+  add_executable(test_powercut test_powercut.c)
+  target_link_libraries(test_powercut PRIVATE ferry_boot_fixture)
+  foreach(board uniform-4k stm32f4-ext-nor page-256 unit-32-zero)
+    add_test(NAME powercut.${board} COMMAND test_powercut ${board} all 1)
+  endforeach()
+endif()

@@ -451,6 +451,47 @@ static void test_cut_torn_program(void)
     check_torn_program(&small_geo_zero);
 }
 
+/* Pulses accumulate: on a byte-programmable part a torn one-byte program
+ * that programs every bit is all flips, and over many seeds some bytes must
+ * show more than one programmed bit, never a bit the data leaves erased.
+ * Checked for both erased values (AND and OR physics). */
+static void check_torn_pulses(uint8_t erased)
+{
+    static const struct ferry_sector_region regions[] = {{2, 256}};
+    struct ferry_flash_geometry geo = {0, 512, 1, erased, 1, regions};
+    int max_bits = 0;
+
+    for (uint64_t seed = 0; seed < 64; seed++) {
+        struct ferry_sim_flash *dev = open_small(&geo);
+        uint8_t all = (uint8_t)~erased;            /* programs all 8 bits */
+        uint8_t ends = (uint8_t)(erased ^ 0x81);   /* programs bits 0 and 7 */
+        int bits = 0;
+        if (dev == NULL)
+            return;
+        ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed);
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 7, &all, 1),
+                 FERRY_E_POWER_LOSS);
+        for (uint8_t b = (uint8_t)(ferry_sim_flash_contents(dev)[7] ^ erased); b;
+             b &= (uint8_t)(b - 1))
+            bits++;
+        if (bits > max_bits)
+            max_bits = bits;
+        ferry_sim_flash_reboot(dev);
+        ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed);
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 8, &ends, 1),
+                 FERRY_E_POWER_LOSS);
+        CHECK_EQ((ferry_sim_flash_contents(dev)[8] ^ erased) & 0x7E, 0);
+        ferry_sim_flash_close(dev);
+    }
+    CHECK(max_bits >= 2);
+}
+
+static void test_cut_torn_pulses_accumulate(void)
+{
+    check_torn_pulses(0xFF);
+    check_torn_pulses(0x00);
+}
+
 static void test_cut_torn_erase(void)
 {
     struct ferry_sim_flash *dev = open_small(&small_geo);
@@ -792,6 +833,7 @@ int main(void)
     RUN(test_counters);
     RUN(test_cut_between);
     RUN(test_cut_torn_program);
+    RUN(test_cut_torn_pulses_accumulate);
     RUN(test_cut_torn_erase);
     RUN(test_cut_deterministic);
     RUN(test_cut_every_index);

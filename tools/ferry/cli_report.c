@@ -93,9 +93,8 @@ int cli_report_image_error(const char *cmd, const char *path, int rc, const uint
         return cli_fail(cmd, "%s: %s (the file has %zu bytes, the header describes %llu)", path,
                         what, len, need);
     case FERRY_E_IMG_TRAILING:
-        return cli_fail(cmd, "%s: %s (the file has %zu bytes, the image ends at %llu: "
-                        "%llu extra bytes)", path, what, len, need,
-                        (unsigned long long)len - need);
+        return cli_fail(cmd, "%s: %s (the file has %zu bytes but the image ends at %llu)",
+                        path, what, len, need);
     case FERRY_E_IMG_DIGEST:
         return cli_fail(cmd, "%s: %s (the protected bytes were modified after signing)", path,
                         what);

@@ -156,8 +156,8 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
     }
     if (slot_size != 0 && total > slot_size) {
         free(payload);
-        return cli_fail(cmd, "%s: the image would be %lu bytes, %lu bytes more than the "
-                        "%lu-byte slot (--slot-size)", a->in, (unsigned long)total,
+        return cli_fail(cmd, "%s: the image would be %lu bytes, %lu more than the %lu-byte "
+                        "slot (--slot-size)", a->in, (unsigned long)total,
                         (unsigned long)(total - slot_size), (unsigned long)slot_size);
     }
     int rc = ferry_host_sign(key, sp, payload, payload_len, &img, &img_len);

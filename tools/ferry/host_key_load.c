@@ -212,11 +212,12 @@ static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, cha
         key = o;
         key_is_private = is_private;
     }
+    if (key == NULL && pf->count == 0) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "no PEM block found (expected "
+                         "-----BEGIN PRIVATE KEY-----, EC PRIVATE KEY or PUBLIC KEY)");
+    }
     if (key == NULL) {
-        return host_fail(FERRY_E_INVAL, err, errlen,
-                         pf->count == 0 ? "no PEM block found (expected -----BEGIN PRIVATE KEY-----, "
-                                          "EC PRIVATE KEY or PUBLIC KEY)"
-                                        : "no key in the file, only EC PARAMETERS");
+        return host_fail(FERRY_E_INVAL, err, errlen, "no key in the file, only EC PARAMETERS");
     }
     return key_is_private ? load_private(key, k, err, errlen) : load_public(key, k, err, errlen);
 }

@@ -1,0 +1,59 @@
+/*
+ * The sample application of the simulator: prints its version, and when it
+ * runs on trial it checks itself and confirms. Built as v1, v2 and a faulty
+ * v3 (SAMPLE_APP_HANG: it never confirms and stops feeding the watchdog).
+ */
+#include <stdio.h>
+#include <unistd.h>
+#include "ferry/app.h"
+#include "ferry/errors.h"
+#include "sim_app.h"
+
+#ifndef SAMPLE_APP_VERSION
+#error "build with -DSAMPLE_APP_VERSION=\"x.y.z\""
+#endif
+
+static int self_test(void)
+{
+    /* A real application would check its peripherals and its server here. */
+    return 0;
+}
+
+int main(void)
+{
+    struct sim_board b;
+    enum ferry_app_state st;
+    printf("[app] hello from the Ferry sample application v%s\n", SAMPLE_APP_VERSION);
+    fflush(stdout);
+    int err = sim_app_open_board(&b);
+    if (err) {
+        printf("[app] not running on a simulated device (%s)\n", ferry_strerror(err));
+        return 1;
+    }
+    err = ferry_app_get_state(&b.app, &st);
+    if (err) {
+        printf("[app] cannot read the boot status: %s\n", ferry_strerror(err));
+        sim_board_close(&b);
+        return 1;
+    }
+#ifdef SAMPLE_APP_HANG
+    printf("[app] v%s has a fatal bug: it hangs before confirming\n", SAMPLE_APP_VERSION);
+    fflush(stdout);
+    sim_board_close(&b);
+    for (;;)
+        pause();
+#endif
+    if (st == FERRY_APP_TRIAL) {
+        printf("[app] running on trial: self-test ... ");
+        if (self_test() == 0 && (err = ferry_app_confirm(&b.app)) == 0)
+            printf("passed, image confirmed\n");
+        else
+            printf("failed (%s): not confirming\n", ferry_strerror(err));
+    } else {
+        printf("[app] image is confirmed\n");
+    }
+    sim_app_feed_watchdog();
+    sim_board_close(&b);
+    printf("[app] v%s done, powering off\n", SAMPLE_APP_VERSION);
+    return 0;
+}

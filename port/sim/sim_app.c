@@ -1,0 +1,25 @@
+#include <stdlib.h>
+#include <unistd.h>
+#include "sim_app.h"
+#include "sim_device.h"
+#include "ferry/errors.h"
+
+int sim_app_open_board(struct sim_board *b)
+{
+    const char *dir = getenv(SIM_ENV_DIR), *board = getenv(SIM_ENV_BOARD);
+    const struct sim_board_desc *d = sim_board_find(board);
+    if (!dir || !d)
+        return FERRY_E_INVAL;
+    return sim_board_open(b, d, dir);
+}
+
+void sim_app_feed_watchdog(void)
+{
+    const char *fd = getenv(SIM_ENV_WDT);
+    if (fd) {
+        char c = 'f';
+        if (write(atoi(fd), &c, 1) < 0) {
+            /* nobody is watching: nothing to feed */
+        }
+    }
+}

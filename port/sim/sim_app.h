@@ -1,0 +1,17 @@
+/*
+ * What a simulated application gets from its "hardware": the flash of the
+ * device it runs on (the same board the bootloader used) and the watchdog.
+ */
+#ifndef FERRY_SIM_APP_H
+#define FERRY_SIM_APP_H
+
+#include "sim_board.h"
+
+/* Opens the running device's board from the environment the simulated
+ * bootloader set. 0 or a FERRY_E_* code (FERRY_E_INVAL: not started by ferry-sim). */
+int sim_app_open_board(struct sim_board *b);
+
+/* Feeds the watchdog (a no-op when none is armed). */
+void sim_app_feed_watchdog(void);
+
+#endif

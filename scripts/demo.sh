@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The Ferry demo: a simulated device is updated, attacked, and saved by its
+# watchdog. Builds everything it needs first (installing packages on a fresh
+# Debian 12 machine), then tells the story step by step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$root/build/demo
+FERRY_QUIET_SETUP=1 bash scripts/setup.sh
+
+echo "== Building Ferry (release build, no sanitizers) ..."
+cmake -S . -B build/demo-build -DCMAKE_BUILD_TYPE=Release -DFERRY_SANITIZE=OFF >/dev/null
+cmake --build build/demo-build -j"$(nproc)" --target ferry >/dev/null
+
+# The vendor's signing key: made here, kept in the build tree, never committed.
+key=$work-keys/vendor-signing-key.pem
+if [ ! -f "$key" ]; then
+  mkdir -p "$(dirname "$key")"
+  build/demo-build/tools/ferry/ferry keygen -k "$key"
+fi
+echo "== Building the simulated bootloader with the vendor's public key built in ..."
+cmake -S . -B build/demo-build -DFERRY_SIM_SIGNING_KEY="$key" >/dev/null
+cmake --build build/demo-build -j"$(nproc)" --target ferry-sim sample_app_1_0_0 sample_app_2_0_0 sample_app_3_0_0 >/dev/null
+echo "   bootloader trusts key $(build/demo-build/tools/ferry/ferry getpub -k "$key" --format id | cut -c1-16)..."
+
+bash scripts/sim-story.sh "$root/build/demo-build" "$work" "$key"

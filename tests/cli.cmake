@@ -1,0 +1,27 @@
+# The host library (tools/ferry/ferry_host.h) and the `ferry` command-line tool.
+# Shell tests get the ferry binary and a scratch directory (recreated by the
+# test), then any helpers; exit 77 means skipped (openssl missing).
+set(FERRY_CLI_TESTS ${CMAKE_CURRENT_SOURCE_DIR}/cli)
+set(FERRY_CLI_WORK ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
+
+add_executable(test_host cli/test_host.c)
+target_link_libraries(test_host PRIVATE ferry_host ferry_core ferry_testutil bearssl)
+file(MAKE_DIRECTORY ${FERRY_CLI_WORK}/host)
+add_test(NAME cli.host COMMAND test_host ${FERRY_CLI_WORK}/host)
+
+# raw r||s <-> DER signature conversion for the openssl interop test.
+add_executable(ferry_sigconv cli/sigconv.c)
+
+function(ferry_cli_test name script)
+  add_test(NAME cli.${name}
+           COMMAND sh ${FERRY_CLI_TESTS}/${script} $<TARGET_FILE:ferry> ${FERRY_CLI_WORK}/${name}
+                   ${ARGN})
+  set_tests_properties(cli.${name} PROPERTIES SKIP_RETURN_CODE 77)
+endfunction()
+
+ferry_cli_test(roundtrip roundtrip.sh)
+ferry_cli_test(usage usage.sh)
+ferry_cli_test(openssl_keys openssl_keys.sh)
+ferry_cli_test(interop interop.sh $<TARGET_FILE:ferry_sigconv>)
+ferry_cli_test(hostile hostile.sh)
+ferry_cli_test(c_output c_output.sh ${CMAKE_C_COMPILER} ${CMAKE_SOURCE_DIR}/include)
