@@ -11,6 +11,7 @@ PACKAGES=(
   openssl                         # interop tests: keys and signatures made by OpenSSL
   valgrind                        # benchmarks count instructions with callgrind
   xxd                             # tests patch bytes in images
+  jq python3                      # tests cross-check JSON output and UUID v5 values
 )
 
 missing=()

@@ -224,47 +224,84 @@ static int finish(struct boot_run *r, struct ferry_boot_result *res, int trial)
     return 0;
 }
 
+/*
+ * Integrity of the primary image without its signature: its protected bytes
+ * hash to its trailer digest. Enough where the primary is about to become the
+ * backup of an install: it was verified with its signature on the boots it
+ * ran, and it is verified again before it ever runs after a revert. What
+ * matters here is only whether it is intact, to choose trial or permanent.
+ */
+static int primary_intact(struct boot_run *r, const struct ferry_image_info *info)
+{
+    uint8_t digest[32];
+    int err = ferry_area_sha256(&r->cfg->primary, 0, info->protected_size, r->cfg->buf,
+                                r->cfg->buf_len, digest);
+    if (!err && ferry_ct_memcmp(digest, info->digest, 32) != 0)
+        err = FERRY_E_IMG_DIGEST;
+    return err;
+}
+
+static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
+                            const struct ferry_image_info *old, const struct ferry_image_info *cand);
+
+/*
+ * A stable state: install a valid newer staged image, or run the primary.
+ * The staged image is screened first with cheap checks against the primary's
+ * header, so a boot with nothing to install costs one full verification (the
+ * primary's) and an update boot costs one signature check (the staged image's).
+ */
 static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, const uint8_t *rejected)
 {
-    struct ferry_image_info cand;
-    int primary_err = verify_primary(r, &res->image);
-    if (primary_err)
-        ev(r, FERRY_EV_PRIMARY_INVALID, primary_err, NULL);
-    else {
-        int err = advance_counter(r, &res->image);
-        if (err)
-            return err;
-    }
+    struct ferry_image_info prim, cand;
+    int parse_err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &prim);
+    int staged = check_staged(r, parse_err ? NULL : &prim, rejected, &cand);
+    if (staged == 0)
+        return install_and_boot(r, res, parse_err || primary_intact(r, &prim) ? NULL : &prim, &cand);
 
-    int err = check_staged(r, primary_err ? NULL : &res->image, rejected, &cand);
-    if (err == 0) {
-        int verified = 0;
-        struct ferry_image_info old = res->image;
-        err = start_install(r, primary_err ? NULL : &old, &cand, &verified);
-        if (err)
-            return err;
-        if (!verified) { /* the copy did not match and was reverted */
-            res->action = FERRY_BOOT_REVERTED;
-            return stable_boot(r, res, r->st.hdr.out_digest);
+    int primary_err = verify_primary(r, &res->image);
+    if (primary_err) {
+        ev(r, FERRY_EV_PRIMARY_INVALID, primary_err, NULL);
+        /* The staged image was judged against a primary that turned out to be
+         * invalid: judge it again on its own. */
+        if (!parse_err && (staged == FERRY_E_IMG_DOWNGRADE || staged == FERRY_E_NOT_FOUND)) {
+            staged = check_staged(r, NULL, rejected, &cand);
+            if (staged == 0)
+                return install_and_boot(r, res, NULL, &cand);
         }
-        ev(r, FERRY_EV_INSTALL_DONE, 0, &cand);
-        err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &res->image);
-        if (err)
-            return FERRY_E_NO_IMAGE;
-        res->action = FERRY_BOOT_INSTALLED;
-        if (r->st.hdr.flags & FERRY_STATUS_F_PERMANENT) {
-            err = advance_counter(r, &res->image);
-            return err ? err : finish(r, res, 0);
-        }
-        return finish(r, res, 1);
     }
-    if (err != FERRY_E_NOT_FOUND) {
-        res->staged_err = err;
-        ev(r, FERRY_EV_STAGED_REJECTED, err, NULL);
+    if (staged != FERRY_E_NOT_FOUND) {
+        res->staged_err = staged;
+        ev(r, FERRY_EV_STAGED_REJECTED, staged, NULL);
     }
     if (primary_err)
         return FERRY_E_NO_IMAGE;
-    return finish(r, res, 0);
+    int err = advance_counter(r, &res->image);
+    return err ? err : finish(r, res, 0);
+}
+
+/* Installs `cand` over `old` (NULL: nothing valid to keep, so no trial). */
+static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
+                            const struct ferry_image_info *old, const struct ferry_image_info *cand)
+{
+    int verified = 0;
+    int err = start_install(r, old, cand, &verified);
+    if (err)
+        return err;
+    if (!verified) { /* the copy did not match and was reverted */
+        res->action = FERRY_BOOT_REVERTED;
+        return stable_boot(r, res, r->st.hdr.out_digest);
+    }
+    ev(r, FERRY_EV_INSTALL_DONE, 0, cand);
+    /* The copy hashed to the verified digest: parsing is all that is left. */
+    err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &res->image);
+    if (err)
+        return FERRY_E_NO_IMAGE;
+    res->action = FERRY_BOOT_INSTALLED;
+    if (r->st.hdr.flags & FERRY_STATUS_F_PERMANENT) {
+        err = advance_counter(r, &res->image);
+        return err ? err : finish(r, res, 0);
+    }
+    return finish(r, res, 1);
 }
 
 int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *res)

@@ -6,7 +6,6 @@ set(FERRY_CLI_WORK ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
 
 add_executable(test_host cli/test_host.c)
 target_link_libraries(test_host PRIVATE ferry_host ferry_core ferry_testutil bearssl)
-file(MAKE_DIRECTORY ${FERRY_CLI_WORK}/host)
 add_test(NAME cli.host COMMAND test_host ${FERRY_CLI_WORK}/host)
 
 # raw r||s <-> DER signature conversion for the openssl interop test.

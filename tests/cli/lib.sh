@@ -1,6 +1,7 @@
 # Shared by the CLI test scripts; sourced after `set -eu`.
 # Arguments of every script: FERRY_BINARY WORK_DIR [helpers...]. The work
 # directory is emptied and becomes the current directory.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 ferry=$1
 work=$2
 test_name=$(basename "$0" .sh)

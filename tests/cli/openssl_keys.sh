@@ -79,6 +79,13 @@ refuse encrypted.pem "encrypted private key: decrypt it first"
 openssl pkey -in pkcs8.pem -pubout -ec_conv_form compressed -out compressed.pem
 refuse compressed.pem "compressed public point"
 
+head -n 2 pkcs8.pem > truncated.pem
+refuse truncated.pem 'PEM block "PRIVATE KEY" has no END line'
+openssl req -x509 -key pkcs8.pem -subj /CN=ferry-test -days 1 -out cert.pem 2>/dev/null
+refuse cert.pem "a certificate, not a key: extract its key with openssl x509 -pubkey -noout"
+echo "not a key" > text.pem
+refuse text.pem "no PEM block found"
+
 cat sec1.pem pkcs8.pem > two.pem
 refuse two.pem "more than one key in the file"
 

@@ -399,6 +399,7 @@ int main(int argc, char **argv)
         return 2;
     }
     work_dir = argv[1];
+    mkdir(work_dir, 0700); /* usually exists already; a real problem shows up in the tests */
     RUN(rfc6979_sample);
     RUN(rfc6979_test);
     RUN(sign_layout);

@@ -25,6 +25,7 @@ struct pem_object {
     size_t len;
     int overflow; /* the object was larger than der[] */
     int corrupt;  /* the PEM decoder reported an error inside it */
+    int complete; /* its END line was seen */
 };
 
 struct pem_file {
@@ -73,6 +74,9 @@ static void pem_decode(const uint8_t *text, size_t len, struct pem_file *pf)
                 br_pem_decoder_setdest(&pc, pem_append, cur);
                 break;
             case BR_PEM_END_OBJ:
+                if (cur != NULL) {
+                    cur->complete = 1;
+                }
                 cur = NULL;
                 break;
             case BR_PEM_ERROR:
@@ -182,6 +186,10 @@ static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, cha
         if (o->corrupt) {
             return host_fail(FERRY_E_INVAL, err, errlen, "corrupt base64 in PEM block \"%s\"",
                              o->name);
+        }
+        if (!o->complete) {
+            return host_fail(FERRY_E_INVAL, err, errlen,
+                             "PEM block \"%s\" has no END line (truncated file?)", o->name);
         }
         if (o->overflow) {
             return host_fail(FERRY_E_INVAL, err, errlen,

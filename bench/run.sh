@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Ferry benchmarks. Instruction counts from callgrind are exact and repeatable
+# on one machine, so they are what we track (never timings in unit tests).
+# Builds without sanitizers (-O2), runs every benchmark, and rewrites
+# bench/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FERRY_QUIET_SETUP=1 bash scripts/setup.sh
+cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DFERRY_SANITIZE=OFF >/dev/null
+cmake --build build/bench -j"$(nproc)" --target bench_boot bench_wear >/dev/null
+bin=build/bench/bench
+
+count() { # instructions executed inside measured_* for: bench_boot ARGS...
+  local out
+  out=$(mktemp)
+  valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
+    --toggle-collect='measured_*' "$bin/bench_boot" "$@" >/dev/null 2>&1
+  awk '/^(summary|totals):/ {print $2; exit}' "$out"
+  rm -f "$out"
+}
+fmt() { awk -v n="$1" 'BEGIN { printf "%.2f M", n / 1e6 }'; }
+
+sha=$(count sha256)
+ver=$(count verify)
+normal=$(count boot-normal)
+update=$(count boot-update)
+wear=$("$bin/bench_wear")
+
+results=bench/results.md
+{
+  echo "# Benchmark results"
+  echo
+  echo "Produced by \`bench/run.sh\` on $(date -u +%Y-%m-%d) ($(uname -m), $(gcc --version | head -1), -O2, no sanitizers)."
+  echo "Instruction counts from \`valgrind --tool=callgrind\`, counted only inside the measured call."
+  echo
+  echo "## Boot cost (100 KiB image, ECDSA P-256, BearSSL i31, simulator flash)"
+  echo
+  echo "| what | instructions |"
+  echo "|---|---|"
+  echo "| SHA-256 of 100 KiB | $(fmt "$sha") |"
+  echo "| one ECDSA P-256 signature verification | $(fmt "$ver") |"
+  echo "| normal boot (verify primary: hash + signature) | $(fmt "$normal") |"
+  echo "| update boot (verify staged image, swap 100 KiB with the old one, hash the copy, trial boot) | $(fmt "$update") |"
+  echo
+  echo "Reference from a mature peer on the same job: about 23.9 M (normal boot) and 50.5 M (update boot)."
+  echo "An update boot verifies one signature: the copy in the primary slot is checked by its digest."
+  echo
+  echo "## Flash wear of one install and one revert"
+  echo
+  echo "Images of about 3/4 of the primary slot. Erases counted per sector by the simulator."
+  echo "'max' is the most erases any one sector of that slot took; status erases are sector erases"
+  echo "in the status area (one bank per operation)."
+  echo
+  echo "$wear"
+} >"$results"
+cat "$results"
