@@ -108,7 +108,7 @@ struct ferry_verify_policy {
  * the trailer digest, the key ID names a trusted key, the signature verifies
  * with that key, vendor and class match the policy.
  * `buf`/`buf_len`: caller scratch for reading flash (any size >= 32; larger is
- * faster). On success, `digest_out` (may be NULL) receives the verified digest.
+ * faster). On success, info->digest is the verified digest.
  * Errors: FERRY_E_IMG_DIGEST, _KEY, _SIGNATURE, _VENDOR, _CLASS, FERRY_E_INVAL,
  * area read errors.
  */

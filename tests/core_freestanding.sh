@@ -1,0 +1,30 @@
+#!/bin/sh
+# The portable core must not need an OS: its archive may only call the
+# compiler's memory primitives, BearSSL, and itself (plus sanitizer hooks in
+# a sanitized build). Any other external symbol (malloc, printf, open ...)
+# fails. Also checks that core sources include no OS or libc headers beyond
+# the freestanding set and <string.h>.
+#   core_freestanding.sh LIBFERRY_CORE_A SRC_DIR
+set -eu
+lib=$1 src=$2
+defined=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u)
+undefined=$(nm -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
+bad=""
+for s in $undefined; do
+  case "$s" in
+    memcpy|memset|memcmp|memmove|br_*|__asan*|__ubsan*|__sanitizer*|__stack_chk_fail) continue ;;
+  esac
+  echo "$defined" | grep -qx "$s" && continue
+  bad="$bad $s"
+done
+if [ -n "$bad" ]; then
+  echo "FAIL core needs symbols from outside:$bad"
+  exit 1
+fi
+headers=$(grep -rhoE '#include <[^>]+>' "$src" | sort -u | grep -vE '<(stddef|stdint|stdbool|string|limits|bearssl)\.h>' || true)
+if [ -n "$headers" ]; then
+  echo "FAIL core includes non-freestanding headers: $headers"
+  exit 1
+fi
+echo "ok   core is freestanding ($(echo "$undefined" | wc -w) external symbols checked)"
+echo "1 passed, 0 failed"
