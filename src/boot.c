@@ -195,6 +195,17 @@ static int start_install(struct boot_run *r, const struct ferry_image_info *prim
     return run_install(r, verified);
 }
 
+/* 1 if the image kept in staging [0, ..) by the current install is intact. */
+static int backup_intact(struct boot_run *r)
+{
+    uint8_t digest[32];
+    if (r->st.hdr.out_size < FERRY_IMG_TRAILER_SIZE)
+        return 0;
+    int err = ferry_area_sha256(&r->cfg->staging, 0, r->st.hdr.out_size - FERRY_IMG_TRAILER_SIZE,
+                                r->cfg->buf, r->cfg->buf_len, digest);
+    return !err && ferry_ct_memcmp(digest, r->st.hdr.out_digest, 32) == 0;
+}
+
 static int advance_counter(struct boot_run *r, const struct ferry_image_info *img)
 {
     const struct ferry_counter *c = r->cfg->counter;
@@ -359,7 +370,18 @@ int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *re
     if ((r.st.hdr.flags & FERRY_STATUS_F_PERMANENT) || r.st.confirmed)
         return stable_boot(&r, res, NULL);
     if (r.st.booted) {
-        /* The trial image restarted without confirming: go back. */
+        /* The trial image restarted without confirming: go back, unless the
+         * backup was damaged meanwhile (then reverting would lose both). */
+        if (!backup_intact(&r)) {
+            ev(&r, FERRY_EV_BACKUP_DAMAGED, FERRY_E_IMG_DIGEST, NULL);
+            err = verify_primary(&r, &res->image);
+            if (err) {
+                ev(&r, FERRY_EV_PRIMARY_INVALID, err, NULL);
+                return FERRY_E_NO_IMAGE;
+            }
+            err = mark(&r, FERRY_MARK_CONFIRMED(r.st.units));
+            return err ? err : stable_boot(&r, res, NULL);
+        }
         err = start_revert(&r);
         if (err)
             return err;

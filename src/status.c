@@ -14,6 +14,7 @@
 #include "swap_priv.h"
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
+#include "ferry/image.h"
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -151,6 +152,11 @@ int ferry_status_read(const struct ferry_status_ctx *c, struct ferry_status *st)
     int err = ferry_status_bank(c->status, st->bank, &bank);
     if (!err)
         err = ferry_swap_count_units(c->primary, c->staging, st->hdr.region, &st->units);
+    const struct ferry_status_hdr *cur = &st->hdr;
+    if (!err && (cur->in_size < FERRY_IMG_TRAILER_SIZE || cur->in_size > cur->region ||
+                 cur->out_size > cur->region ||
+                 (cur->out_size && cur->out_size < FERRY_IMG_TRAILER_SIZE)))
+        err = FERRY_E_STATE;
     if (err || ferry_status_bank_need(c->status, st->units) > bank.size) {
         /* A checked header that names an impossible region: treat as corrupt. */
         return FERRY_E_STATE;

@@ -3,6 +3,7 @@
 # test), then any helpers; exit 77 means skipped (openssl missing).
 set(FERRY_CLI_TESTS ${CMAKE_CURRENT_SOURCE_DIR}/cli)
 set(FERRY_CLI_WORK ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
+file(MAKE_DIRECTORY ${FERRY_CLI_WORK})
 
 add_executable(test_host cli/test_host.c)
 target_link_libraries(test_host PRIVATE ferry_host ferry_core ferry_testutil bearssl)

@@ -225,6 +225,31 @@ static void test_no_valid_image(void)
     fx_close(&f);
 }
 
+static void test_backup_damaged_during_trial(void)
+{
+    struct fx f;
+    struct fx_image v1, v2;
+    setup(&f, &v1);
+    v2 = fx_make(&f, 2, 0, 0, 2, 70 * 1024, 6);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, v2.bytes, v2.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.trial, 1);
+    /* Something scribbles over the kept v1 while v2 is on trial. */
+    const struct sim_area_desc *st = &f.board.desc->staging;
+    ferry_sim_flash_contents(f.board.dev[st->dev])[st->off + 100] ^= 0xFF;
+    /* Reverting would restore a broken image: v2 is kept (and confirmed). */
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.image.version.major, 2);
+    CHECK_EQ(f.res.trial, 0);
+    CHECK(fx_primary_is(&f, &v2));
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.action, FERRY_BOOT_NORMAL);
+    CHECK_EQ(f.res.image.version.major, 2);
+    fx_free(&v1);
+    fx_free(&v2);
+    fx_close(&f);
+}
+
 static void test_every_board_layout_is_valid(void)
 {
     size_t n;
@@ -251,5 +276,6 @@ int main(int argc, char **argv)
     RUN(test_install_revert);
     RUN(test_hostile_images);
     RUN(test_no_valid_image);
+    RUN(test_backup_damaged_during_trial);
     return check_done();
 }

@@ -1,23 +1,33 @@
 /*
- * Power-cut proofs. Each scenario is run once to count its flash operations;
- * then, for every operation index k and both cut kinds (between operations,
- * and inside one: torn program / torn erase), the scenario is replayed from
- * the same starting flash with power cut at k, optionally cut again during
- * the recovery boot (double fault), and the device is rebooted until it
- * settles. After every cut the invariants of docs/design.md must hold:
- *   - the device boots a valid signed image (never FERRY_E_NO_IMAGE);
- *   - it is one the state machine allows at that point;
- *   - no image is lost: both versions still exist, in primary or staging;
- *   - driven to its end, the scenario reaches exactly the expected state.
+ * Power-cut proofs (docs/powercut.md).
  *
- * usage: test_powercut BOARD [SCENARIO|all] [double-fault-seeds] [stride]
- * Prints one summary line: boards, cut points tried, failures.
+ * A scenario is a short sequence of device actions (boots, the application's
+ * confirm, an update agent writing the staging slot). It is run once to count
+ * its flash operations; then, for every operation index k and both kinds of
+ * cut (BETWEEN: op k never happens; TORN: op k is left half done, a torn
+ * program or a torn erase), it is replayed from the same starting flash with
+ * power cut at k, optionally cut again during the recovery boot (double
+ * fault), and the device is then driven until it settles. Checked:
+ *   - every boot after a cut runs a valid signed image (never NO_IMAGE), and
+ *     the primary slot holds exactly the image that runs;
+ *   - the version is one the scenario allows at that point;
+ *   - no image is ever lost: the previous confirmed image is always intact
+ *     in the primary slot or kept in the staging slot;
+ *   - the settled state is exactly the one the state machine prescribes for a
+ *     cut at k (derived from the milestones of the uncut run);
+ *   - a confirmed image never reverts.
+ *
+ *   test_powercut BOARD [SCENARIO|all] [DOUBLE_FAULTS_PER_POINT] [STRIDE]
+ *   test_powercut --soak RUNS SEED [BOARD|all]
+ * Ends with one summary line: cut points tried, failures.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "boot_fixture.h"
 #include "ferry/app.h"
+
+/* ---- flash snapshots ------------------------------------------------------ */
 
 struct snap {
     uint8_t *mem[SIM_BOARD_DEVS];
@@ -49,185 +59,418 @@ static void snap_free(struct snap *s)
         free(s->mem[i]);
 }
 
-/* ---- scenarios ----------------------------------------------------------- */
+/* ---- scenarios -------------------------------------------------------------- */
 
-enum action { ACT_BOOT, ACT_CONFIRM };
+enum act {
+    A_END = 0,
+    A_BOOT,     /* power on: the bootloader runs */
+    A_CONFIRM,  /* the application confirms its trial image */
+    A_STAGE_V3, /* an update agent writes v3 into the staging slot (over a staged v2) */
+};
 
 struct scenario {
     const char *name;
-    /* Brings the board from v1-in-primary + v2-staged to the scenario's start. */
-    void (*prepare)(struct fx *f);
-    enum action action;
+    enum act prep[4];    /* from v1 in primary + v2 staged, uncut */
+    enum act acts[4];    /* the actions power is cut in */
+    int confirm_trials;  /* while settling, the application confirms a trial image */
+    /* Versions allowed as the settled state for a cut at k (bit v set: vN).
+     * m[i] = index of the last operation of action i in the uncut run. */
+    unsigned (*final)(long k, int torn, const long *m);
 };
 
-static void prep_none(struct fx *f)
+static unsigned final_v1(long k, int torn, const long *m)
 {
-    (void)f;
+    (void)k, (void)torn, (void)m;
+    return 1u << 1;
 }
 
-static void prep_installed(struct fx *f) /* v2 installed, on trial, not yet confirmed */
+/* Restage: m[1] is the BOOTED marker of v3's install boot. A torn BOOTED may
+ * count as a started trial that was cut: then v1 comes back. */
+static unsigned final_restage(long k, int torn, const long *m)
 {
-    fx_boot(f);
-}
-
-static const struct scenario scenarios[] = {
-    {"install", prep_none, ACT_BOOT},        /* the boot that installs v2 */
-    {"revert", prep_installed, ACT_BOOT},    /* the boot after an unconfirmed trial */
-    {"confirm", prep_installed, ACT_CONFIRM},/* the application confirming v2 */
-};
-
-struct run_ctx {
-    struct fx f;
-    struct fx_image v1, v2;
-    long tried, failed;
-    const char *board;
-};
-
-static int act(struct run_ctx *c, enum action a)
-{
-    if (a == ACT_CONFIRM)
-        return ferry_app_confirm(&c->f.board.app);
-    return fx_boot(&c->f);
-}
-
-/* Where both images are: 1 if neither is lost. */
-static int images_kept(struct run_ctx *c)
-{
-    uint32_t d = fx_d(&c->f);
-    if (fx_primary_is(&c->f, &c->v1))
-        return fx_staging_is(&c->f, &c->v2, d) || fx_staging_is(&c->f, &c->v2, 0);
-    if (fx_primary_is(&c->f, &c->v2))
-        return fx_staging_is(&c->f, &c->v1, 0);
-    return 0;
-}
-
-static void fail(struct run_ctx *c, const struct scenario *s, long k, int mode, const char *why)
-{
-    c->failed++;
-    fprintf(stderr, "FAIL board %s scenario %s cut %ld %s: %s\n", c->board, s->name, k,
-            mode ? "torn" : "between", why);
+    return k == m[1] && torn ? (1u << 1) | (1u << 3) : 1u << 3;
 }
 
 /*
- * After a cut: boots until the device is settled, checking each boot, then
- * drives the scenario to its end and checks the final state.
- * confirmed_v2: the cut happened after v2 was confirmed (it must never revert).
+ * Trial boot and confirm: m[0] is the BOOTED marker (last op of the install
+ * boot), m[1] the CONFIRMED marker. Before BOOTED the trial has not started:
+ * the recovery boot runs v2 on trial and the application confirms it. Between
+ * BOOTED and CONFIRMED the trial started and was cut: v1 comes back. After
+ * CONFIRMED, v2 stays. A torn marker may count either way.
  */
-static void recover_and_check(struct run_ctx *c, const struct scenario *s, long k, int mode,
-                              uint64_t second_cut, uint64_t seed)
+static unsigned final_trial(long k, int torn, const long *m)
 {
-    struct fx *f = &c->f;
-    sim_board_reboot(&f->board);
-    if (second_cut) { /* double fault: cut the recovery boot as well */
-        sim_board_arm_cut(&f->board, second_cut - 1, (enum ferry_sim_cut_mode)(seed & 1), seed);
-        fx_boot(f);
-        sim_board_disarm(&f->board);
-        sim_board_reboot(&f->board);
-    }
-    int err = fx_boot(f);
-    if (err) {
-        fail(c, s, k, mode, ferry_strerror(err));
-        return;
-    }
-    int on_v2 = f->res.image.version.major == 2;
-    if (!(f->res.image.version.major == 1 || on_v2))
-        return fail(c, s, k, mode, "booted an unknown version");
-    if (!fx_primary_is(f, on_v2 ? &c->v2 : &c->v1))
-        return fail(c, s, k, mode, "primary does not hold exactly the image that boots");
-    if (!images_kept(c))
-        return fail(c, s, k, mode, "an image was lost");
-    if (s->action == ACT_CONFIRM) {
-        /* A cut confirm: v2 is either confirmed or still on trial / reverted. */
-        if (on_v2 && !f->res.trial) {
-            /* confirmed: must stay v2 forever */
-            for (int i = 0; i < 2; i++)
-                if (fx_boot(f) || f->res.image.version.major != 2 || f->res.trial)
-                    return fail(c, s, k, mode, "a confirmed image reverted");
-            return;
-        }
-    }
-    /* Drive to the end: a trial v2 is not confirmed, so it must revert to v1. */
-    if (on_v2 && f->res.trial) {
-        if (fx_boot(f) || f->res.image.version.major != 1)
-            return fail(c, s, k, mode, "unconfirmed trial image did not revert");
-    } else if (on_v2) {
-        if (s->action != ACT_CONFIRM && !(f->res.action == FERRY_BOOT_NORMAL))
-            return fail(c, s, k, mode, "v2 running without trial or confirm");
-    }
-    if (!fx_primary_is(f, f->res.image.version.major == 2 ? &c->v2 : &c->v1))
-        return fail(c, s, k, mode, "final primary wrong");
-    if (f->res.image.version.major == 1) {
-        /* Final state after a revert: v1 confirmed, v2 back at D, never retried. */
-        if (!fx_staging_is(f, &c->v2, fx_d(f)))
-            return fail(c, s, k, mode, "reverted image not back at staging offset D");
-        uint64_t ops = sim_board_ops(&f->board);
-        if (fx_boot(f) || f->res.image.version.major != 1 || sim_board_ops(&f->board) != ops)
-            return fail(c, s, k, mode, "settled device did not stay on v1 without writes");
+    unsigned v1 = 1u << 1, v2 = 1u << 2;
+    if (k < m[0])
+        return v2;
+    if (k == m[0])
+        return torn ? v1 | v2 : v2;
+    if (k < m[1])
+        return v1;
+    if (k == m[1])
+        return torn ? v1 | v2 : v1;
+    return v2;
+}
+
+/* The confirm alone: its one op is the CONFIRMED marker. */
+static unsigned final_confirm(long k, int torn, const long *m)
+{
+    (void)k, (void)m;
+    return torn ? (1u << 1) | (1u << 2) : 1u << 1;
+}
+
+static const struct scenario scenarios[] = {
+    /* The boot that installs v2; nobody confirms, so it ends reverted to v1. */
+    {"install", {A_END}, {A_BOOT, A_END}, 0, final_v1},
+    /* Install, trial run, confirm, next boot: the whole happy path. */
+    {"trial-confirm", {A_END}, {A_BOOT, A_CONFIRM, A_BOOT, A_END}, 1, final_trial},
+    /* The boot after an unconfirmed trial: the revert. */
+    {"revert", {A_BOOT, A_END}, {A_BOOT, A_BOOT, A_END}, 0, final_v1},
+    /* The application's confirm write itself. */
+    {"confirm", {A_BOOT, A_END}, {A_CONFIRM, A_END}, 0, final_confirm},
+    /* A newer v3 is written over a staged (not yet installed) v2, then installed. */
+    {"restage", {A_END}, {A_STAGE_V3, A_BOOT, A_END}, 1, final_restage},
+};
+#define SCENARIO_COUNT (sizeof scenarios / sizeof scenarios[0])
+
+struct run_ctx {
+    struct fx f;
+    struct fx_image v[4]; /* v[1..3] */
+    long tried, failed;
+    const char *board;
+    const struct scenario *s;
+    char where[160];
+    int cv, prev;        /* the confirmed version, and the one confirmed before it */
+    int start_cv, start_prev;
+    int second_landed;   /* the recovery boot was cut too */
+};
+
+static int act(struct run_ctx *c, enum act a)
+{
+    switch (a) {
+    case A_BOOT:
+        return fx_boot(&c->f);
+    case A_CONFIRM:
+        return ferry_app_confirm(&c->f.board.app);
+    case A_STAGE_V3:
+        return sim_board_write_image(&c->f.board, SIM_SLOT_STAGING, c->v[3].bytes, c->v[3].len);
+    default:
+        return 0;
     }
 }
 
-static void run_scenario(struct run_ctx *c, const struct scenario *s, int double_seeds,
-                         long stride)
+static int fail(struct run_ctx *c, const char *why)
+{
+    c->failed++;
+    if (c->failed <= 20)
+        fprintf(stderr, "FAIL %s: %s\n", c->where, why);
+    return 1;
+}
+
+/* Which of v1..v3 the primary slot holds exactly (0: none). */
+static int primary_version(struct run_ctx *c)
+{
+    for (int v = 1; v <= 3; v++)
+        if (fx_primary_is(&c->f, &c->v[v]))
+            return v;
+    return 0;
+}
+
+/* The confirmed image must always be intact: in the primary, or kept at the
+ * start of the staging slot while a newer image is on trial. */
+static int confirmed_kept(struct run_ctx *c)
+{
+    return fx_primary_is(&c->f, &c->v[c->cv]) || fx_staging_is(&c->f, &c->v[c->cv], 0);
+}
+
+/*
+ * After a cut in action `cut_act`: reboot, redo the agent's write if it was
+ * the one cut, and drive the device until it settles, checking every boot.
+ * Returns the settled version, or 0 after a failure was recorded.
+ */
+static int settle(struct run_ctx *c, int cut_act, uint64_t second_cut, uint64_t seed)
+{
+    struct fx *f = &c->f;
+    const struct scenario *s = c->s;
+    sim_board_reboot(&f->board);
+    c->second_landed = 0;
+    if (second_cut) /* double fault: the recovery boot is cut as well */
+        sim_board_arm_cut(&f->board, second_cut - 1, (enum ferry_sim_cut_mode)(seed & 1), seed);
+    int pending_write = 0;
+    for (int i = cut_act; s->acts[i] != A_END; i++)
+        if (s->acts[i] == A_STAGE_V3)
+            pending_write = 1;
+    for (int boots = 0; boots < 10; boots++) {
+        int err = fx_boot(f);
+        if (second_cut) {
+            sim_board_disarm(&f->board);
+            second_cut = 0;
+            if (err == FERRY_E_POWER_LOSS) {
+                c->second_landed = 1;
+                sim_board_reboot(&f->board);
+                continue;
+            }
+        }
+        if (err) {
+            fail(c, ferry_strerror(err));
+            return 0;
+        }
+        int v = f->res.image.version.major;
+        if (v < 1 || v > 3 || primary_version(c) != v) {
+            fail(c, "the primary does not hold exactly the image that runs");
+            return 0;
+        }
+        if (!confirmed_kept(c)) {
+            fail(c, "the confirmed image was lost");
+            return 0;
+        }
+        if (v < c->cv) {
+            fail(c, "a confirmed image reverted");
+            return 0;
+        }
+        if (f->res.trial) {
+            if (s->confirm_trials) {
+                if (ferry_app_confirm(&f->board.app)) {
+                    fail(c, "confirm failed");
+                    return 0;
+                }
+                c->prev = c->cv;
+                c->cv = v;
+            }
+            continue;
+        }
+        if (pending_write) { /* the agent retries its interrupted download, never during a trial */
+            pending_write = 0;
+            if (act(c, A_STAGE_V3)) {
+                fail(c, "the agent's retry failed");
+                return 0;
+            }
+            continue;
+        }
+        /* Not on trial: settled if another boot changes nothing. */
+        uint64_t ops = sim_board_ops(&f->board);
+        if (fx_boot(f) || f->res.image.version.major != v || f->res.trial) {
+            fail(c, "the device did not settle");
+            return 0;
+        }
+        if (sim_board_ops(&f->board) != ops) {
+            fail(c, "a settled boot wrote to flash");
+            return 0;
+        }
+        return v;
+    }
+    fail(c, "the device did not settle in 10 boots");
+    return 0;
+}
+
+/* The exact settled state for version v. A second cut that landed may also
+ * have interrupted a trial run, which then legitimately reverts to v1. */
+static void check_final(struct run_ctx *c, int v, unsigned allowed)
+{
+    struct fx *f = &c->f;
+    if (c->second_landed)
+        allowed |= 1u << 1;
+    if (!(allowed & (1u << v))) {
+        char why[64];
+        snprintf(why, sizeof why, "settled on v%d, allowed mask 0x%x", v, allowed);
+        fail(c, why);
+        return;
+    }
+    if (v == c->cv && c->prev && !fx_staging_is(f, &c->v[c->prev], 0))
+        fail(c, "the previous image is not kept at the start of the staging slot");
+    if (v == 1 && c->prev == 0 && c->s->acts[0] != A_STAGE_V3 && !fx_staging_is(f, &c->v[2], fx_d(f)))
+        fail(c, "the reverted image is not back at staging offset D");
+}
+
+static void setup_images(struct run_ctx *c, uint32_t seed)
+{
+    struct fx *f = &c->f;
+    c->v[1] = fx_make(f, 1, 0, 0, 1, 40 * 1024 + 5 + seed % 4096, 11 + seed);
+    c->v[2] = fx_make(f, 2, 0, 0, 2, 52 * 1024 + 9 + seed % 3000, 22 + seed);
+    c->v[3] = fx_make(f, 3, 0, 0, 3, 47 * 1024 + 1 + seed % 2000, 33 + seed);
+    sim_board_write_image(&f->board, SIM_SLOT_PRIMARY, c->v[1].bytes, c->v[1].len);
+    sim_board_write_image(&f->board, SIM_SLOT_STAGING, c->v[2].bytes, c->v[2].len);
+    f->board.cfg.hooks.event = NULL;
+}
+
+static void free_images(struct run_ctx *c)
+{
+    for (int v = 1; v <= 3; v++)
+        fx_free(&c->v[v]);
+}
+
+/* Runs the scenario's actions with an armed cut; returns the action index the
+ * cut landed in, or -1 if it did not land. */
+static int run_cut(struct run_ctx *c)
+{
+    for (int i = 0; c->s->acts[i] != A_END; i++) {
+        int err = act(c, c->s->acts[i]);
+        if (err == FERRY_E_POWER_LOSS)
+            return i;
+        if (err)
+            return -1;
+    }
+    return -1;
+}
+
+static void sweep(struct run_ctx *c, const struct scenario *s, int double_faults, long stride)
 {
     struct fx *f = &c->f;
     struct snap start;
-    fx_open(f, c->board);
-    c->v1 = fx_make(f, 1, 0, 0, 1, 40 * 1024 + 5, 11);
-    c->v2 = fx_make(f, 2, 0, 0, 2, 52 * 1024 + 9, 22);
-    sim_board_write_image(&f->board, SIM_SLOT_PRIMARY, c->v1.bytes, c->v1.len);
-    sim_board_write_image(&f->board, SIM_SLOT_STAGING, c->v2.bytes, c->v2.len);
-    s->prepare(f);
+    long m[4] = {0};
+    c->s = s;
+    if (fx_open(f, c->board))
+        return;
+    setup_images(c, 0);
+    for (int i = 0; s->prep[i] != A_END; i++)
+        act(c, s->prep[i]);
+    c->start_cv = c->cv = 1, c->start_prev = c->prev = 0;
     snap_take(f, &start);
 
-    uint64_t before = sim_board_ops(&f->board);
-    act(c, s->action);
-    uint64_t total = sim_board_ops(&f->board) - before;
+    /* The uncut run: operation count and milestones. */
+    uint64_t base = sim_board_ops(&f->board);
+    int i;
+    for (i = 0; s->acts[i] != A_END; i++) {
+        act(c, s->acts[i]);
+        m[i] = (long)(sim_board_ops(&f->board) - base) - 1;
+    }
+    long total = m[i - 1] + 1;
 
-    for (uint64_t k = 0; k < total; k += (uint64_t)stride) {
-        for (int mode = 0; mode < 2; mode++) {
-            for (int d = 0; d <= double_seeds; d++) {
+    for (long k = 0; k < total; k += stride) {
+        for (int torn = 0; torn < 2; torn++) {
+            for (int d = 0; d <= double_faults; d++) {
                 snap_restore(f, &start);
                 sim_board_reboot(&f->board);
-                sim_board_arm_cut(&f->board, k, (enum ferry_sim_cut_mode)mode, k * 31 + (uint64_t)d);
-                int err = act(c, s->action);
+                c->cv = c->start_cv, c->prev = c->start_prev;
+                sim_board_arm_cut(&f->board, (uint64_t)k, (enum ferry_sim_cut_mode)torn,
+                                  (uint64_t)(k * 31 + d));
+                snprintf(c->where, sizeof c->where, "board %s scenario %s cut %ld %s%s", c->board,
+                         s->name, k, torn ? "torn" : "between", d ? " + second cut" : "");
+                int in = run_cut(c);
                 sim_board_disarm(&f->board);
-                if (err != FERRY_E_POWER_LOSS) {
-                    fail(c, s, (long)k, mode, "the cut did not land");
+                if (in < 0) {
+                    fail(c, "the cut did not land");
                     continue;
                 }
                 c->tried++;
-                uint64_t second = d ? 1 + (k * 7919 + (uint64_t)d * 104729) % (total + 8) : 0;
-                recover_and_check(c, s, (long)k, mode, second, k + (uint64_t)d);
+                uint64_t second = d ? 1 + ((uint64_t)k * 7919 + (uint64_t)d * 104729) % 400 : 0;
+                int v = settle(c, in, second, (uint64_t)(k + d));
+                if (v)
+                    check_final(c, v, s->final(k, torn, m));
             }
         }
     }
     snap_free(&start);
-    fx_free(&c->v1);
-    fx_free(&c->v2);
+    free_images(c);
     fx_close(f);
+}
+
+/* ---- random soak ------------------------------------------------------------- */
+
+static uint64_t rng(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/*
+ * Random runs: a random board and scenario, images of random sizes, a first
+ * cut at a random operation of the scenario, then up to three more cuts at
+ * random points of the recovery, then the device settles and is checked
+ * like in the sweep (the settled version must be one the scenario allows for
+ * some cut point: the strict per-point oracle is the sweep's job).
+ */
+static void soak(long runs, uint64_t seed, const char *only_board, long *tried, long *failed)
+{
+    size_t nboards;
+    const struct sim_board_desc *boards = sim_board_list(&nboards);
+    for (long r = 0; r < runs; r++) {
+        struct run_ctx c;
+        memset(&c, 0, sizeof c);
+        uint64_t s = seed ^ (uint64_t)r * 0xD1B54A32D192ED03ull;
+        c.board = only_board ? only_board : boards[rng(&s) % nboards].name;
+        c.s = &scenarios[rng(&s) % SCENARIO_COUNT];
+        if (fx_open(&c.f, c.board))
+            continue;
+        setup_images(&c, (uint32_t)(rng(&s) % 100000));
+        c.cv = 1;
+        for (int i = 0; c.s->prep[i] != A_END; i++)
+            act(&c, c.s->prep[i]);
+        snprintf(c.where, sizeof c.where, "soak run %ld (seed %llu) board %s scenario %s", r,
+                 (unsigned long long)seed, c.board, c.s->name);
+        sim_board_arm_cut(&c.f.board, rng(&s) % 300, (enum ferry_sim_cut_mode)(rng(&s) & 1), rng(&s));
+        int in = run_cut(&c);
+        sim_board_disarm(&c.f.board);
+        if (in < 0)
+            in = 0; /* the cut fell past the scenario: recovery still must hold */
+        int extra = (int)(rng(&s) % 4);
+        for (int e = 0; e < extra; e++) {
+            sim_board_reboot(&c.f.board);
+            sim_board_arm_cut(&c.f.board, rng(&s) % 200, (enum ferry_sim_cut_mode)(rng(&s) & 1),
+                              rng(&s));
+            fx_boot(&c.f);
+            sim_board_disarm(&c.f.board);
+        }
+        c.tried = 1;
+        int v = settle(&c, in, 0, 0);
+        c.second_landed = extra > 0;
+        if (v) {
+            /* Any settled state the scenario allows for some cut point. */
+            unsigned any = 0;
+            long m[4] = {10, 20, 30, 40};
+            for (long k = 0; k <= 45; k += 5)
+                any |= c.s->final(k, 1, m);
+            check_final(&c, v, any);
+        }
+        *tried += 1 + extra;
+        *failed += c.failed;
+        free_images(&c);
+        fx_close(&c.f);
+    }
 }
 
 int main(int argc, char **argv)
 {
+    long tried = 0, failed = 0;
+    if (argc > 1 && !strcmp(argv[1], "--list-boards")) {
+        size_t n;
+        const struct sim_board_desc *list = sim_board_list(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", list[i].name);
+        return 0;
+    }
+    if (argc > 1 && !strcmp(argv[1], "--soak")) {
+        long runs = argc > 2 ? atol(argv[2]) : 1000;
+        uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 1;
+        const char *board = argc > 4 && strcmp(argv[4], "all") ? argv[4] : NULL;
+        soak(runs, seed, board, &tried, &failed);
+        printf("powercut soak: %ld runs, %ld cuts, %ld failures (seed %llu)\n", runs, tried, failed,
+               (unsigned long long)seed);
+        printf("%ld passed, %ld failed\n", failed ? runs - 1 : runs, failed ? 1L : 0L);
+        return failed ? 1 : 0;
+    }
     struct run_ctx c;
     memset(&c, 0, sizeof c);
     c.board = argc > 1 ? argv[1] : "uniform-4k";
     const char *which = argc > 2 ? argv[2] : "all";
-    int double_seeds = argc > 3 ? atoi(argv[3]) : 1;
+    int double_faults = argc > 3 ? atoi(argv[3]) : 1;
     long stride = argc > 4 ? atol(argv[4]) : 1;
     if (!sim_board_find(c.board)) {
         fprintf(stderr, "unknown board %s\n", c.board);
         return 2;
     }
-    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+    for (size_t i = 0; i < SCENARIO_COUNT; i++) {
         if (strcmp(which, "all") && strcmp(which, scenarios[i].name))
             continue;
-        long before = c.tried, failed_before = c.failed;
-        run_scenario(&c, &scenarios[i], double_seeds, stride);
-        printf("board %s scenario %s: %ld cut points, %ld failures\n", c.board,
-               scenarios[i].name, c.tried - before, c.failed - failed_before);
+        long t0 = c.tried, f0 = c.failed;
+        sweep(&c, &scenarios[i], double_faults, stride < 1 ? 1 : stride);
+        printf("board %s scenario %s: %ld cut points, %ld failures\n", c.board, scenarios[i].name,
+               c.tried - t0, c.failed - f0);
     }
-    printf("powercut %s: %ld cut points tried, %ld failures\n", c.board, c.tried, c.failed);
-    printf("%ld passed, %ld failed\n", c.tried - c.failed, c.failed);
-    return c.failed ? 1 : 0;
+    tried = c.tried, failed = c.failed;
+    printf("powercut %s: %ld cut points tried, %ld failures\n", c.board, tried, failed);
+    printf("%ld passed, %ld failed\n", tried - failed, failed);
+    return failed ? 1 : 0;
 }

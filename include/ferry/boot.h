@@ -30,6 +30,9 @@ enum ferry_boot_event {
     FERRY_EV_INSTALL_DONE,      /* info = installed image */
     FERRY_EV_INSTALL_FAILED,    /* err = why (digest of the copy wrong); reverting */
     FERRY_EV_REVERT_START,      /* a trial image was not confirmed: restoring the previous one */
+    FERRY_EV_BACKUP_DAMAGED,    /* the previous image in staging is no longer intact (something
+                                   wrote the staging slot during a trial): the trial image,
+                                   if valid, is kept and confirmed instead of reverting */
     FERRY_EV_REVERT_RESUME,
     FERRY_EV_REVERT_DONE,
     FERRY_EV_TRIAL_BOOT,        /* info = image booting on trial (watchdog armed) */

@@ -55,6 +55,9 @@ void sim_console_event(void *ctx, enum ferry_boot_event ev, int err,
     case FERRY_EV_REVERT_START:
         printf("[boot] the trial image was not confirmed: reverting to the previous image\n");
         break;
+    case FERRY_EV_BACKUP_DAMAGED:
+        printf("[boot] the previous image was overwritten during the trial: keeping the trial image\n");
+        break;
     case FERRY_EV_REVERT_RESUME:
         printf("[boot] resuming a revert interrupted by a power cut\n");
         break;
