@@ -250,6 +250,56 @@ static void test_backup_damaged_during_trial(void)
     fx_close(&f);
 }
 
+static int feeds, arms;
+static void count_feed(void *ctx) { (void)ctx; feeds++; }
+static void count_arm(void *ctx) { (void)ctx; arms++; }
+
+static void test_watchdog_hooks(void)
+{
+    struct fx f;
+    struct fx_image v1, v2;
+    setup(&f, &v1);
+    f.board.cfg.hooks.watchdog_feed = count_feed;
+    f.board.cfg.hooks.watchdog_arm = count_arm;
+    feeds = arms = 0;
+    CHECK_EQ(fx_boot(&f), 0); /* normal boot: nothing to feed, no trial */
+    CHECK_EQ(arms, 0);
+    v2 = fx_make(&f, 2, 0, 0, 2, 80 * 1024, 7);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, v2.bytes, v2.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.trial, 1);
+    CHECK_EQ(arms, 1);            /* armed once, right before the trial image */
+    CHECK(feeds >= 2 * 20);       /* at least one feed per erase and per copied chunk */
+    int before = feeds;
+    CHECK_EQ(fx_boot(&f), 0);     /* revert: fed as well, not armed */
+    CHECK_EQ(f.res.action, FERRY_BOOT_REVERTED);
+    CHECK_EQ(arms, 1);
+    CHECK(feeds > before);
+    fx_free(&v1);
+    fx_free(&v2);
+    fx_close(&f);
+}
+
+static void test_signed_revert_policy(void)
+{
+    struct fx f;
+    struct fx_image v1;
+    setup(&f, &v1);
+    /* An older version is accepted only when signed as a revert. */
+    struct ferry_sign_params p = fx_params(&f, 0, 9, 0, 1);
+    p.flags = FERRY_IMG_F_REVERT;
+    struct fx_image old = fx_make_with(&f.key, &p, 30 * 1024, 8);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, old.bytes, old.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.action, FERRY_BOOT_INSTALLED);
+    CHECK_EQ(f.res.image.version.major, 0);
+    CHECK_EQ(f.res.image.version.minor, 9);
+    CHECK(fx_primary_is(&f, &old));
+    fx_free(&v1);
+    fx_free(&old);
+    fx_close(&f);
+}
+
 static void test_every_board_layout_is_valid(void)
 {
     size_t n;
@@ -277,5 +327,7 @@ int main(int argc, char **argv)
     RUN(test_hostile_images);
     RUN(test_no_valid_image);
     RUN(test_backup_damaged_during_trial);
+    RUN(test_watchdog_hooks);
+    RUN(test_signed_revert_policy);
     return check_done();
 }
