@@ -94,6 +94,7 @@ void fx_free(struct fx_image *img)
 int fx_boot(struct fx *f)
 {
     f->event_count = 0;
+    sim_board_reset(&f->board); /* a reset: only flash survives */
     return ferry_boot(&f->board.cfg, &f->res);
 }
 

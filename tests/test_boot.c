@@ -16,6 +16,9 @@ static void setup(struct fx *f, struct fx_image *v1)
     CHECK_EQ(fx_open(f, board_name), 0);
     *v1 = fx_make(f, 1, 0, 0, 1, 100 * 1024 + 17, 1);
     CHECK_EQ(sim_board_write_image(&f->board, SIM_SLOT_PRIMARY, v1->bytes, v1->len), 0);
+    /* First power-on: v1 runs and, where the board has a counter store, its
+     * security counter becomes the minimum. */
+    CHECK_EQ(fx_boot(f), 0);
 }
 
 static void test_factory_boot(void)
@@ -55,6 +58,8 @@ static void test_install_confirm(void)
     CHECK_EQ(ferry_app_get_state(&f.board.app, &st), 0);
     CHECK_EQ(st, FERRY_APP_CONFIRMED);
 
+    CHECK_EQ(fx_boot(&f), 0); /* the first boot after confirming may raise the counter */
+    CHECK_EQ(f.res.image.version.major, 2);
     for (int i = 0; i < 3; i++) { /* confirmed images never revert */
         uint64_t ops = sim_board_ops(&f.board);
         CHECK_EQ(fx_boot(&f), 0);
@@ -300,6 +305,56 @@ static void test_signed_revert_policy(void)
     fx_close(&f);
 }
 
+/* Anti-rollback: the minimum rises only when an image is confirmed, and
+ * images below it are refused even as signed reverts. */
+static void test_security_counter(void)
+{
+    struct fx f;
+    struct fx_image v1;
+    uint32_t min = 0;
+    setup(&f, &v1);
+    if (!f.board.cfg.counter) {
+        fx_free(&v1);
+        fx_close(&f);
+        SKIP("this board has no counter store");
+    }
+    const struct ferry_counter *c = f.board.cfg.counter;
+    CHECK_EQ(c->ops->read(c->ctx, &min), 0);
+    CHECK_EQ(min, 1);
+    struct fx_image v2 = fx_make(&f, 2, 0, 0, 5, 20000, 10);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, v2.bytes, v2.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.trial, 1);
+    sim_board_reset(&f.board);
+    CHECK_EQ(c->ops->read(c->ctx, &min), 0);
+    CHECK_EQ(min, 1);              /* not yet: v2 is only on trial */
+    CHECK_EQ(ferry_app_confirm(&f.board.app), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    sim_board_reset(&f.board);
+    CHECK_EQ(c->ops->read(c->ctx, &min), 0);
+    CHECK_EQ(min, 5);              /* confirmed: the floor rose */
+    /* A signed revert to counter 4 is now refused; counter 5 is accepted. */
+    struct ferry_sign_params p = fx_params(&f, 1, 5, 0, 4);
+    p.flags = FERRY_IMG_F_REVERT;
+    struct fx_image old = fx_make_with(&f.key, &p, 20000, 11);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, old.bytes, old.len), 0);
+    uint64_t ops = sim_board_ops(&f.board);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.staged_err, FERRY_E_IMG_ROLLBACK);
+    CHECK_EQ(sim_board_ops(&f.board), ops);
+    fx_free(&old);
+    p.security_counter = 5;
+    old = fx_make_with(&f.key, &p, 20000, 12);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, old.bytes, old.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.action, FERRY_BOOT_INSTALLED);
+    CHECK_EQ(f.res.image.version.minor, 5);
+    fx_free(&old);
+    fx_free(&v2);
+    fx_free(&v1);
+    fx_close(&f);
+}
+
 static void test_every_board_layout_is_valid(void)
 {
     size_t n;
@@ -329,5 +384,6 @@ int main(int argc, char **argv)
     RUN(test_backup_damaged_during_trial);
     RUN(test_watchdog_hooks);
     RUN(test_signed_revert_policy);
+    RUN(test_security_counter);
     return check_done();
 }

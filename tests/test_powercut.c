@@ -119,6 +119,12 @@ static unsigned final_confirm(long k, int torn, const long *m)
     return torn ? (1u << 1) | (1u << 2) : 1u << 1;
 }
 
+static unsigned final_v2(long k, int torn, const long *m)
+{
+    (void)k, (void)torn, (void)m;
+    return 1u << 2;
+}
+
 static const struct scenario scenarios[] = {
     /* The boot that installs v2; nobody confirms, so it ends reverted to v1. */
     {"install", {A_END}, {A_BOOT, A_END}, 0, final_v1},
@@ -130,6 +136,8 @@ static const struct scenario scenarios[] = {
     {"confirm", {A_BOOT, A_END}, {A_CONFIRM, A_END}, 0, final_confirm},
     /* A newer v3 is written over a staged (not yet installed) v2, then installed. */
     {"restage", {A_END}, {A_STAGE_V3, A_BOOT, A_END}, 1, final_restage},
+    /* The boot after v2 was confirmed raises the anti-rollback minimum from 1 to 2. */
+    {"counter", {A_BOOT, A_CONFIRM, A_END}, {A_BOOT, A_END}, 0, final_v2},
 };
 #define SCENARIO_COUNT (sizeof scenarios / sizeof scenarios[0])
 
@@ -239,7 +247,10 @@ static int settle(struct run_ctx *c, int cut_act, uint64_t second_cut, uint64_t 
             }
             continue;
         }
-        if (pending_write) { /* the agent retries its interrupted download, never during a trial */
+        /* The agent retries its interrupted download, never during a trial, and
+         * not when v3 made it in anyway (a cut late in the write can leave a
+         * complete image: only padding was missing). */
+        if (pending_write && v < 3) {
             pending_write = 0;
             if (act(c, A_STAGE_V3)) {
                 fail(c, "the agent's retry failed");
@@ -280,6 +291,14 @@ static void check_final(struct run_ctx *c, int v, unsigned allowed)
         fail(c, "the previous image is not kept at the start of the staging slot");
     if (v == 1 && c->prev == 0 && c->s->acts[0] != A_STAGE_V3 && !fx_staging_is(f, &c->v[2], fx_d(f)))
         fail(c, "the reverted image is not back at staging offset D");
+    /* The anti-rollback minimum is exactly the settled image's counter (vN has counter N). */
+    if (f->board.cfg.counter) {
+        uint32_t min = 0;
+        sim_board_reset(&f->board);
+        const struct ferry_counter *ctr = f->board.cfg.counter;
+        if (ctr->ops->read(ctr->ctx, &min) != 0 || min != (uint32_t)v)
+            fail(c, "the stored security counter is not the settled image's");
+    }
 }
 
 static void setup_images(struct run_ctx *c, uint32_t seed)
@@ -325,6 +344,9 @@ static void sweep(struct run_ctx *c, const struct scenario *s, int double_faults
     for (int i = 0; s->prep[i] != A_END; i++)
         act(c, s->prep[i]);
     c->start_cv = c->cv = 1, c->start_prev = c->prev = 0;
+    for (int i = 0; s->prep[i] != A_END; i++)
+        if (s->prep[i] == A_CONFIRM)
+            c->start_cv = c->cv = 2, c->start_prev = c->prev = 1;
     snap_take(f, &start);
 
     /* The uncut run: operation count and milestones. */
@@ -386,18 +408,30 @@ static void soak(long runs, uint64_t seed, const char *only_board, long *tried, 
 {
     size_t nboards;
     const struct sim_board_desc *boards = sim_board_list(&nboards);
-    for (long r = 0; r < runs; r++) {
+    /* FERRY_SOAK_FIRST=R replays from run R of the same seed. */
+    long first = getenv("FERRY_SOAK_FIRST") ? atol(getenv("FERRY_SOAK_FIRST")) : 0;
+    size_t nscen = getenv("FERRY_SOAK_SCENARIOS") ? (size_t)atol(getenv("FERRY_SOAK_SCENARIOS"))
+                                                   : SCENARIO_COUNT;
+    for (long r = first; r < first + runs; r++) {
         struct run_ctx c;
         memset(&c, 0, sizeof c);
         uint64_t s = seed ^ (uint64_t)r * 0xD1B54A32D192ED03ull;
         c.board = only_board ? only_board : boards[rng(&s) % nboards].name;
-        c.s = &scenarios[rng(&s) % SCENARIO_COUNT];
+        c.s = &scenarios[rng(&s) % nscen];
+        if (getenv("FERRY_SOAK_SCENARIO")) { /* replaying one scenario */
+            for (size_t i = 0; i < SCENARIO_COUNT; i++)
+                if (!strcmp(scenarios[i].name, getenv("FERRY_SOAK_SCENARIO")))
+                    c.s = &scenarios[i];
+        }
         if (fx_open(&c.f, c.board))
             continue;
         setup_images(&c, (uint32_t)(rng(&s) % 100000));
         c.cv = 1;
-        for (int i = 0; c.s->prep[i] != A_END; i++)
+        for (int i = 0; c.s->prep[i] != A_END; i++) {
             act(&c, c.s->prep[i]);
+            if (c.s->prep[i] == A_CONFIRM)
+                c.cv = 2, c.prev = 1;
+        }
         snprintf(c.where, sizeof c.where, "soak run %ld (seed %llu) board %s scenario %s", r,
                  (unsigned long long)seed, c.board, c.s->name);
         sim_board_arm_cut(&c.f.board, rng(&s) % 300, (enum ferry_sim_cut_mode)(rng(&s) & 1), rng(&s));

@@ -14,31 +14,33 @@
 static const struct sim_board_desc boards[] = {
     {"demo", "internal 1 MiB/4 KiB sectors + staging on an external 8 MiB SPI NOR",
      {"uniform-4k", "spi-nor"}, {0, 0}, {-1, -1}, 64 * KiB,
-     {0, 128 * KiB, 896 * KiB}, {1, 0, 900 * KiB}, {0, 64 * KiB, 16 * KiB}},
+     {0, 128 * KiB, 896 * KiB}, {1, 0, 900 * KiB}, {0, 64 * KiB, 16 * KiB}, {0, 80 * KiB, 8 * KiB}},
     {"uniform-4k", "one 1 MiB device of 4 KiB sectors, 8-byte program unit",
      {"uniform-4k", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
     {"sectors-128k", "one device of 128 KiB sectors, 32-byte program unit",
      {"sectors-128k", NULL}, {0, 0}, {-1, -1}, 128 * KiB,
-     {0, 384 * KiB, 256 * KiB}, {0, 640 * KiB, 384 * KiB}, {0, 128 * KiB, 256 * KiB}},
+     {0, 384 * KiB, 256 * KiB}, {0, 640 * KiB, 384 * KiB}, {0, 128 * KiB, 256 * KiB},
+     {0, 0, 0} /* no room left for a counter store */},
     {"stm32f4", "STM32F4-like 16/64/128 KiB sectors, both slots internal",
      {"stm32f4", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 128 * KiB, 384 * KiB}, {0, 512 * KiB, 512 * KiB}, {0, 16 * KiB, 32 * KiB}},
+     {0, 128 * KiB, 384 * KiB}, {0, 512 * KiB, 512 * KiB}, {0, 16 * KiB, 32 * KiB},
+     {0, 0, 0} /* no two free sectors that split evenly */},
     {"stm32f4-ext-nor", "STM32F4-like primary (128 KiB sectors) + staging on 4 KiB SPI NOR",
      {"stm32f4", "spi-nor"}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 128 * KiB, 896 * KiB}, {1, 0, 1024 * KiB}, {0, 16 * KiB, 32 * KiB}},
+     {0, 128 * KiB, 896 * KiB}, {1, 0, 1024 * KiB}, {0, 16 * KiB, 32 * KiB}, {1, 1024 * KiB, 8 * KiB}},
     {"page-256", "256-byte program pages, 4 KiB erase",
      {"page-256", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 64 * KiB, 128 * KiB}, {0, 192 * KiB, 132 * KiB}, {0, 16 * KiB, 48 * KiB}},
+     {0, 64 * KiB, 128 * KiB}, {0, 192 * KiB, 132 * KiB}, {0, 16 * KiB, 48 * KiB}, {0, 324 * KiB, 8 * KiB}},
     {"erased-zero", "4 KiB sectors that erase to 0x00, 4-byte program unit",
      {"erased-zero", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
     {"unit-1", "4 KiB sectors, 1-byte program unit",
      {"uniform-4k", NULL}, {1, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
     {"unit-32-zero", "4 KiB sectors, 32-byte program unit, erased to 0x00",
      {"uniform-4k", NULL}, {32, 0}, {0x00, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
 };
 
 const struct sim_board_desc *sim_board_list(size_t *count)
@@ -210,6 +212,8 @@ int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const
         err = area_of(b, &desc->staging, &b->cfg.staging);
     if (!err)
         err = area_of(b, &desc->status, &b->cfg.status);
+    if (!err && desc->counter.size)
+        err = sim_board_reset(b);
     if (err) {
         sim_board_close(b);
         return err;
@@ -222,6 +226,18 @@ int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const
     b->app.buf = b->buf;
     b->app.buf_len = sizeof b->buf;
     return 0;
+}
+
+int sim_board_reset(struct sim_board *b)
+{
+    struct ferry_area a;
+    if (!b->desc->counter.size)
+        return 0;
+    int err = area_of(b, &b->desc->counter, &a);
+    if (!err)
+        err = ferry_counter_flash_init(&b->counter, &a, b->counter_buf, sizeof b->counter_buf);
+    b->cfg.counter = err ? NULL : &b->counter.counter;
+    return err;
 }
 
 void sim_board_close(struct sim_board *b)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "ferry/app.h"
 #include "ferry/boot.h"
+#include "ferry/counter_flash.h"
 #include "flash_sim.h"
 
 #define SIM_BOARD_DEVS 2 /* 0: internal flash, 1: external NOR */
@@ -29,6 +30,7 @@ struct sim_board_desc {
     int erased_value[SIM_BOARD_DEVS];       /* -1: the layout's own */
     uint32_t boot_size;                     /* write-protected bootloader at dev 0 offset 0 */
     struct sim_area_desc primary, staging, status;
+    struct sim_area_desc counter;           /* anti-rollback store; size 0: none */
 };
 
 struct sim_board;
@@ -53,6 +55,8 @@ struct sim_board {
     struct ferry_sim_flash *dev[SIM_BOARD_DEVS];
     struct ferry_boot_config cfg;  /* areas and buffer filled; policy/hooks/counter: caller */
     struct ferry_app_config app;
+    struct ferry_counter_flash counter;
+    uint8_t counter_buf[512];
     uint8_t buf[4096];
 };
 
@@ -68,6 +72,10 @@ const struct sim_board_desc *sim_board_list(size_t *count);
  */
 int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const char *dir);
 void sim_board_close(struct sim_board *b);
+
+/* A reset as the device sees it: RAM state (the counter store's cache) is
+ * gone; flash stays. Call before every simulated boot. */
+int sim_board_reset(struct sim_board *b);
 
 enum sim_slot { SIM_SLOT_PRIMARY, SIM_SLOT_STAGING };
 
