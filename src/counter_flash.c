@@ -24,6 +24,7 @@
 
 #include "ferry/counter_flash.h"
 #include "ferry/errors.h"
+#include "ferry/byteorder.h"
 
 #define HDR_BYTES 24u   /* tag, ~tag, seq, ~seq, base, ~base */
 #define REC_BYTES 8u    /* value, ~value */
@@ -34,30 +35,17 @@
 /* Scan reads are capped so a huge caller buffer cannot overflow 32-bit lengths. */
 #define SCAN_CHUNK_MAX 65536u
 
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 /* A value and its complement: 8 bytes. */
 static void put_pair(uint8_t *p, uint32_t v)
 {
-    put32(p, v);
-    put32(p + 4, ~v);
+    ferry_put_le32(p, v);
+    ferry_put_le32(p + 4, ~v);
 }
 
 /* 1 when the 8 bytes at p are a whole pair. */
 static int pair_ok(const uint8_t *p)
 {
-    return get32(p) == (uint32_t)~get32(p + 4);
+    return ferry_get_le32(p) == (uint32_t)~ferry_get_le32(p + 4);
 }
 
 static int all_erased(const uint8_t *p, uint32_t len, uint8_t erased)
@@ -106,11 +94,11 @@ static int scan_bank(struct ferry_counter_flash *c, int b, struct bank_view *v)
         return err;
     if (!pair_ok(h) || !pair_ok(h + 8) || !pair_ok(h + 16) || h[0] != MAGIC0 || h[1] != MAGIC1)
         return FERRY_OK; /* erased, torn or garbage: not a bank */
-    if (get32(h) != header_tag(c))
+    if (ferry_get_le32(h) != header_tag(c))
         return FERRY_E_CORRUPT;
     v->whole = 1;
-    v->seq = get32(h + 8);
-    v->max = get32(h + 16);
+    v->seq = ferry_get_le32(h + 8);
+    v->max = ferry_get_le32(h + 16);
 
     size_t cap = c->buf_len < SCAN_CHUNK_MAX ? c->buf_len : SCAN_CHUNK_MAX;
     uint32_t per_read = (uint32_t)cap / c->slot; /* init guarantees >= 1 */
@@ -126,8 +114,8 @@ static int scan_bank(struct ferry_counter_flash *c, int b, struct bank_view *v)
             /* Used: torn, garbage or whole. Appending resumes after it, so
              * a slot is never programmed twice, even a partly programmed one. */
             v->next = i + k + 1;
-            if (pair_ok(p) && get32(p) > v->max)
-                v->max = get32(p);
+            if (pair_ok(p) && ferry_get_le32(p) > v->max)
+                v->max = ferry_get_le32(p);
         }
         i += n;
     }

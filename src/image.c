@@ -13,6 +13,7 @@
 
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
+#include "ferry/byteorder.h"
 #include "ferry/image.h"
 
 /* Fixed header offsets. */
@@ -42,17 +43,6 @@
 #define TLV_HDR_SIZE  4u
 #define UUID_SIZE     16u
 
-static uint16_t get_le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
 int ferry_version_cmp(const struct ferry_version *a, const struct ferry_version *b)
 {
     if (a->major != b->major) {
@@ -79,31 +69,31 @@ static int parse_fixed_header(const uint8_t h[FERRY_IMG_FIXED_HDR_SIZE],
 {
     uint32_t header_size, meta_size;
 
-    if (get_le32(h + HDR_MAGIC) != FERRY_IMG_MAGIC) {
+    if (ferry_get_le32(h + HDR_MAGIC) != FERRY_IMG_MAGIC) {
         return FERRY_E_IMG_MAGIC;
     }
-    if (get_le16(h + HDR_FORMAT) != FERRY_IMG_FORMAT_V1) {
+    if (ferry_get_le16(h + HDR_FORMAT) != FERRY_IMG_FORMAT_V1) {
         return FERRY_E_IMG_FORMAT;
     }
-    header_size = get_le16(h + HDR_HEADER_SIZE);
-    meta_size = get_le16(h + HDR_META_SIZE);
-    if (get_le16(h + HDR_RESERVED) != 0u || meta_size % TLV_ALIGN != 0u ||
+    header_size = ferry_get_le16(h + HDR_HEADER_SIZE);
+    meta_size = ferry_get_le16(h + HDR_META_SIZE);
+    if (ferry_get_le16(h + HDR_RESERVED) != 0u || meta_size % TLV_ALIGN != 0u ||
         header_size % HEADER_ALIGN != 0u ||
         header_size < FERRY_IMG_FIXED_HDR_SIZE + meta_size) {
         return FERRY_E_IMG_HEADER;
     }
     out->header_size = header_size;
     out->meta_size = meta_size;
-    out->payload_size = get_le32(h + HDR_PAYLOAD_SIZE);
-    out->flags = get_le32(h + HDR_FLAGS);
+    out->payload_size = ferry_get_le32(h + HDR_PAYLOAD_SIZE);
+    out->flags = ferry_get_le32(h + HDR_FLAGS);
     if (out->payload_size == 0u || (out->flags & ~FERRY_IMG_F_KNOWN) != 0u) {
         return FERRY_E_IMG_HEADER;
     }
     out->version.major = h[HDR_MAJOR];
     out->version.minor = h[HDR_MINOR];
-    out->version.patch = get_le16(h + HDR_PATCH);
-    out->version.build = get_le32(h + HDR_BUILD);
-    out->security_counter = get_le32(h + HDR_SEC_COUNTER);
+    out->version.patch = ferry_get_le16(h + HDR_PATCH);
+    out->version.build = ferry_get_le32(h + HDR_BUILD);
+    out->security_counter = ferry_get_le32(h + HDR_SEC_COUNTER);
     return FERRY_OK;
 }
 
@@ -198,8 +188,8 @@ static int parse_metadata(const struct ferry_area *area, struct ferry_image_info
         if (rc != FERRY_OK) {
             return rc;
         }
-        type = get_le16(th);
-        len = get_le16(th + 2);
+        type = ferry_get_le16(th);
+        len = ferry_get_le16(th + 2);
         value = pos + TLV_HDR_SIZE;
         if (len > end - value) {
             return FERRY_E_IMG_TLV;
@@ -246,9 +236,9 @@ static int parse_trailer(const struct ferry_area *area, struct ferry_image_info 
     if (rc != FERRY_OK) {
         return rc;
     }
-    if (get_le32(t + TRL_MAGIC) != FERRY_IMG_TRAILER_MAGIC ||
-        get_le16(t + TRL_SIZE) != FERRY_IMG_TRAILER_SIZE ||
-        get_le16(t + TRL_SIG_TYPE) != FERRY_IMG_SIG_ECDSA_P256) {
+    if (ferry_get_le32(t + TRL_MAGIC) != FERRY_IMG_TRAILER_MAGIC ||
+        ferry_get_le16(t + TRL_SIZE) != FERRY_IMG_TRAILER_SIZE ||
+        ferry_get_le16(t + TRL_SIG_TYPE) != FERRY_IMG_SIG_ECDSA_P256) {
         return FERRY_E_IMG_TRAILER;
     }
     memcpy(out->digest, t + TRL_DIGEST, sizeof out->digest);

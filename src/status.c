@@ -14,20 +14,8 @@
 #include "swap_priv.h"
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
+#include "ferry/byteorder.h"
 #include "ferry/image.h"
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 static uint32_t unit_of(const struct ferry_area *a)
 {
@@ -65,15 +53,15 @@ static void encode(const struct ferry_status_hdr *h, uint8_t b[FERRY_STATUS_HDR_
 {
     uint8_t check[32];
     memset(b, 0, FERRY_STATUS_HDR_BYTES);
-    put32(b + 0, FERRY_STATUS_MAGIC);
+    ferry_put_le32(b + 0, FERRY_STATUS_MAGIC);
     b[4] = FERRY_STATUS_LAYOUT_V1;
     b[5] = h->op;
     b[6] = (uint8_t)h->flags;
     b[7] = (uint8_t)(h->flags >> 8);
-    put32(b + 8, h->seq);
-    put32(b + 12, h->region);
-    put32(b + 16, h->in_size);
-    put32(b + 20, h->out_size);
+    ferry_put_le32(b + 8, h->seq);
+    ferry_put_le32(b + 12, h->region);
+    ferry_put_le32(b + 16, h->in_size);
+    ferry_put_le32(b + 20, h->out_size);
     memcpy(b + 24, h->in_digest, 32);
     memcpy(b + 56, h->out_digest, 32);
     ferry_sha256(b, 88, check);
@@ -84,17 +72,17 @@ static void encode(const struct ferry_status_hdr *h, uint8_t b[FERRY_STATUS_HDR_
 static int decode(const uint8_t b[FERRY_STATUS_HDR_BYTES], struct ferry_status_hdr *h)
 {
     uint8_t check[32];
-    if (get32(b) != FERRY_STATUS_MAGIC || b[4] != FERRY_STATUS_LAYOUT_V1)
+    if (ferry_get_le32(b) != FERRY_STATUS_MAGIC || b[4] != FERRY_STATUS_LAYOUT_V1)
         return FERRY_E_CORRUPT;
     ferry_sha256(b, 88, check);
     if (ferry_ct_memcmp(check, b + 88, 8) != 0)
         return FERRY_E_CORRUPT;
     h->op = b[5];
     h->flags = (uint16_t)(b[6] | b[7] << 8);
-    h->seq = get32(b + 8);
-    h->region = get32(b + 12);
-    h->in_size = get32(b + 16);
-    h->out_size = get32(b + 20);
+    h->seq = ferry_get_le32(b + 8);
+    h->region = ferry_get_le32(b + 12);
+    h->in_size = ferry_get_le32(b + 16);
+    h->out_size = ferry_get_le32(b + 20);
     memcpy(h->in_digest, b + 24, 32);
     memcpy(h->out_digest, b + 56, 32);
     if (h->op != FERRY_OP_INSTALL && h->op != FERRY_OP_REVERT)

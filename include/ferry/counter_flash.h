@@ -26,10 +26,11 @@
 #include "ferry/flash.h"
 
 /*
- * Smallest scratch buffer for a device with program unit `unit`: one header
- * span (24 bytes rounded up to the unit) or one record slot, whichever is
- * larger; max(32, unit) covers both. A larger buffer lets a scan read several
- * record slots per read call. 512 bytes fits every supported part.
+ * A scratch buffer size that always suffices for program unit `unit`. The
+ * exact need is one header span (24 bytes rounded up to the unit) or one
+ * record slot (max(8, unit) bytes), whichever is larger; max(32, unit) covers
+ * both. A larger buffer lets a scan read several record slots per read call.
+ * 512 bytes fits every supported part.
  */
 #define FERRY_COUNTER_FLASH_BUF_MIN(unit) ((unit) > 32u ? (unit) : 32u)
 
@@ -57,7 +58,7 @@ struct ferry_counter_flash {
  * Sets up `c` over `area` and points c->counter at it. Touches no flash: the
  * area is read on the first read() or advance().
  *
- * buf: scratch of at least FERRY_COUNTER_FLASH_BUF_MIN(program_unit) bytes,
+ * buf: scratch of FERRY_COUNTER_FLASH_BUF_MIN(program_unit) bytes or more,
  * owned by the caller and used only during read()/advance() calls.
  *
  * Errors: FERRY_E_INVAL (NULL arguments; an area that fails ferry_area_check(),

@@ -6,23 +6,14 @@
 
 #include "cli.h"
 #include "ferry/errors.h"
-
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | get16(p + 2) << 16;
-}
+#include "ferry/byteorder.h"
 
 /* Which rule of the fixed header failed (parse order), from its raw fields. */
 static const char *header_problem(const uint8_t *h, char *buf, size_t buflen)
 {
-    uint32_t header_size = get16(h + 6), meta_size = get16(h + 8), flags = get32(h + 16);
-    if (get16(h + 10) != 0) {
-        snprintf(buf, buflen, "reserved field is 0x%04lx, must be 0", (unsigned long)get16(h + 10));
+    uint32_t header_size = ferry_get_le16(h + 6), meta_size = ferry_get_le16(h + 8), flags = ferry_get_le32(h + 16);
+    if (ferry_get_le16(h + 10) != 0) {
+        snprintf(buf, buflen, "reserved field is 0x%04lx, must be 0", (unsigned long)ferry_get_le16(h + 10));
     } else if (meta_size % 4 != 0) {
         snprintf(buf, buflen, "metadata size %lu is not a multiple of 4", (unsigned long)meta_size);
     } else if (header_size % 8 != 0) {
@@ -30,7 +21,7 @@ static const char *header_problem(const uint8_t *h, char *buf, size_t buflen)
     } else if (header_size < FERRY_IMG_FIXED_HDR_SIZE + meta_size) {
         snprintf(buf, buflen, "header size %lu is smaller than 32 + metadata size %lu",
                  (unsigned long)header_size, (unsigned long)meta_size);
-    } else if (get32(h + 12) == 0) {
+    } else if (ferry_get_le32(h + 12) == 0) {
         snprintf(buf, buflen, "payload size is 0");
     } else if ((flags & ~FERRY_IMG_F_KNOWN) != 0) {
         snprintf(buf, buflen, "unknown flag bits 0x%08lx",
@@ -47,7 +38,7 @@ static unsigned long long announced_size(const uint8_t *data, size_t len)
     if (len < FERRY_IMG_FIXED_HDR_SIZE) {
         return 0;
     }
-    return (unsigned long long)get16(data + 6) + get32(data + 12) + FERRY_IMG_TRAILER_SIZE;
+    return (unsigned long long)ferry_get_le16(data + 6) + ferry_get_le32(data + 12) + FERRY_IMG_TRAILER_SIZE;
 }
 
 int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
@@ -66,7 +57,7 @@ int cli_report_image_error(const char *cmd, const char *path, int rc, const uint
                         "an unsigned binary?)", path, what, data[0], data[1], data[2], data[3]);
     case FERRY_E_IMG_FORMAT:
         return cli_fail(cmd, "%s: %s (format version %lu; this tool reads version %u)", path,
-                        what, (unsigned long)(len >= 6 ? get16(data + 4) : 0),
+                        what, (unsigned long)(len >= 6 ? ferry_get_le16(data + 4) : 0),
                         FERRY_IMG_FORMAT_V1);
     case FERRY_E_IMG_HEADER: {
         char why[96];
@@ -80,8 +71,8 @@ int cli_report_image_error(const char *cmd, const char *path, int rc, const uint
             const uint8_t *t = data + len - FERRY_IMG_TRAILER_SIZE;
             return cli_fail(cmd, "%s: %s (magic 0x%08lx, size %lu, signature type %lu; "
                             "expected 0x%08lx \"FTRL\", %u, %u)", path, what,
-                            (unsigned long)get32(t), (unsigned long)get16(t + 4),
-                            (unsigned long)get16(t + 6), (unsigned long)FERRY_IMG_TRAILER_MAGIC,
+                            (unsigned long)ferry_get_le32(t), (unsigned long)ferry_get_le16(t + 4),
+                            (unsigned long)ferry_get_le16(t + 6), (unsigned long)FERRY_IMG_TRAILER_MAGIC,
                             FERRY_IMG_TRAILER_SIZE, FERRY_IMG_SIG_ECDSA_P256);
         }
         break;

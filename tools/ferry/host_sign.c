@@ -16,24 +16,13 @@
 #include <bearssl.h>
 
 #include "ferry/errors.h"
+#include "ferry/byteorder.h"
 #include "ferry_host.h"
 #include "host_priv.h"
 
 #define TLV_HEADER_SIZE 4u
 #define UUID_TLV_SIZE   (TLV_HEADER_SIZE + 16u)
 #define HEADER_SIZE_MAX 0xFFF8u /* largest multiple of 8 in the u16 field */
-
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v & 0xFFFFu);
-    put16(p + 2, v >> 16);
-}
 
 static uint32_t round_up4(uint32_t v)
 {
@@ -116,8 +105,8 @@ int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
 
 static uint8_t *put_tlv(uint8_t *p, uint16_t type, const void *value, uint32_t len)
 {
-    put16(p, type);
-    put16(p + 2, len);
+    ferry_put_le16(p, type);
+    ferry_put_le16(p + 2, len);
     memcpy(p + TLV_HEADER_SIZE, value, len);
     /* The buffer is zeroed, so the padding to 4 bytes already is. */
     return p + TLV_HEADER_SIZE + round_up4(len);
@@ -126,18 +115,18 @@ static uint8_t *put_tlv(uint8_t *p, uint16_t type, const void *value, uint32_t l
 static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t hs,
                        uint32_t meta, uint32_t payload_len)
 {
-    put32(img + 0, FERRY_IMG_MAGIC);
-    put16(img + 4, FERRY_IMG_FORMAT_V1);
-    put16(img + 6, hs);
-    put16(img + 8, meta);
-    put16(img + 10, 0);
-    put32(img + 12, payload_len);
-    put32(img + 16, p->flags);
+    ferry_put_le32(img + 0, FERRY_IMG_MAGIC);
+    ferry_put_le16(img + 4, FERRY_IMG_FORMAT_V1);
+    ferry_put_le16(img + 6, hs);
+    ferry_put_le16(img + 8, meta);
+    ferry_put_le16(img + 10, 0);
+    ferry_put_le32(img + 12, payload_len);
+    ferry_put_le32(img + 16, p->flags);
     img[20] = p->version.major;
     img[21] = p->version.minor;
-    put16(img + 22, p->version.patch);
-    put32(img + 24, p->version.build);
-    put32(img + 28, p->security_counter);
+    ferry_put_le16(img + 22, p->version.patch);
+    ferry_put_le32(img + 24, p->version.build);
+    ferry_put_le32(img + 28, p->security_counter);
 
     uint8_t *t = img + FERRY_IMG_FIXED_HDR_SIZE;
     t = put_tlv(t, FERRY_TLV_VENDOR_ID, p->vendor_id, 16);
@@ -174,9 +163,9 @@ int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_para
     br_sha256_update(&sha, out, protected_size);
     br_sha256_out(&sha, trailer + 8);
 
-    put32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
-    put16(trailer + 4, FERRY_IMG_TRAILER_SIZE);
-    put16(trailer + 6, FERRY_IMG_SIG_ECDSA_P256);
+    ferry_put_le32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
+    ferry_put_le16(trailer + 4, FERRY_IMG_TRAILER_SIZE);
+    ferry_put_le16(trailer + 6, FERRY_IMG_SIG_ECDSA_P256);
     memcpy(trailer + 40, k->id, 32);
     rc = ferry_host_sign_hash(k, trailer + 8, trailer + 72);
     if (rc != 0) {
