@@ -186,6 +186,8 @@ static int start_install(struct boot_run *r, const struct ferry_image_info *prim
     } else {
         h.flags = FERRY_STATUS_F_PERMANENT; /* nothing valid to revert to */
     }
+    if (cand->flags & FERRY_IMG_F_PERMANENT)
+        h.flags = FERRY_STATUS_F_PERMANENT; /* the vendor signed it for install without trial */
     int err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
     if (!err)
         err = ferry_status_begin(&r->sc, &r->st, &h);

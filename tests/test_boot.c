@@ -355,6 +355,27 @@ static void test_security_counter(void)
     fx_close(&f);
 }
 
+static void test_permanent_install(void)
+{
+    struct fx f;
+    struct fx_image v1;
+    setup(&f, &v1);
+    struct ferry_sign_params p = fx_params(&f, 2, 0, 0, 1);
+    p.flags = FERRY_IMG_F_PERMANENT;
+    struct fx_image v2 = fx_make_with(&f.key, &p, 30 * 1024, 13);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, v2.bytes, v2.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.action, FERRY_BOOT_INSTALLED);
+    CHECK_EQ(f.res.trial, 0);    /* no trial run */
+    CHECK_EQ(fx_boot(&f), 0);    /* and no revert without a confirm */
+    CHECK_EQ(f.res.action, FERRY_BOOT_NORMAL);
+    CHECK_EQ(f.res.image.version.major, 2);
+    CHECK(fx_staging_is(&f, &v1, 0)); /* the previous image is still kept */
+    fx_free(&v1);
+    fx_free(&v2);
+    fx_close(&f);
+}
+
 static void test_every_board_layout_is_valid(void)
 {
     size_t n;
@@ -385,5 +406,6 @@ int main(int argc, char **argv)
     RUN(test_watchdog_hooks);
     RUN(test_signed_revert_policy);
     RUN(test_security_counter);
+    RUN(test_permanent_install);
     return check_done();
 }

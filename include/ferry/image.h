@@ -39,7 +39,9 @@
 /* Header flags. Unknown bits set are an error. */
 #define FERRY_IMG_F_REVERT  0x00000001u /* signed revert: may replace a newer
                                            version (see docs/design.md policy) */
-#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT)
+#define FERRY_IMG_F_PERMANENT 0x00000002u /* install without a trial run: confirmed as soon
+                                             as it is installed and its copy checked */
+#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT | FERRY_IMG_F_PERMANENT)
 
 #define FERRY_NAME_MAX 64u
 

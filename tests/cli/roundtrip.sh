@@ -116,4 +116,10 @@ else
     echo "SKIP JSON checks of info --json: jq not installed"
 fi
 
+# --permanent sets flag bit 1 and shows in info.
+expect_ok "$ferry" sign -k key.pem --version 3.0.0 --device-class board-a --permanent app.bin perm.img
+[ "$(le32 perm.img 16)" = 2 ] || fail "--permanent did not set flag 2"
+expect_ok "$ferry" info perm.img
+grep -q "0x00000002 (permanent)" out.txt || fail "info output for permanent: $(cat out.txt)"
+
 echo "ok   $test_name"

@@ -48,8 +48,9 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
     printf("payload size:     %lu\n", (unsigned long)in->payload_size);
     printf("protected size:   %lu\n", (unsigned long)in->protected_size);
     printf("total size:       %lu\n", (unsigned long)in->total_size);
-    printf("flags:            0x%08lx%s\n", (unsigned long)in->flags,
-           (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "");
+    printf("flags:            0x%08lx%s%s\n", (unsigned long)in->flags,
+           (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
+           (in->flags & FERRY_IMG_F_PERMANENT) ? " (permanent)" : "");
     printf("version:          %s\n", version);
     printf("security counter: %lu\n", (unsigned long)in->security_counter);
     printf("vendor id:        %s\n", vendor);
@@ -98,6 +99,7 @@ static void print_json(const char *path, size_t file_len, const struct ferry_ima
     printf("  \"total_size\": %lu,\n", (unsigned long)in->total_size);
     printf("  \"flags\": %lu,\n", (unsigned long)in->flags);
     printf("  \"revert\": %s,\n", (in->flags & FERRY_IMG_F_REVERT) ? "true" : "false");
+    printf("  \"permanent\": %s,\n", (in->flags & FERRY_IMG_F_PERMANENT) ? "true" : "false");
     printf("  \"version\": \"%s\",\n", version);
     printf("  \"version_major\": %u,\n", in->version.major);
     printf("  \"version_minor\": %u,\n", in->version.minor);

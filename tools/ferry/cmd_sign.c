@@ -11,7 +11,7 @@
 
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
-    OPT_NAME, OPT_REVERT,
+    OPT_NAME, OPT_REVERT, OPT_PERMANENT,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -24,6 +24,7 @@ static const struct cli_opt OPTS[] = {
     { "header-size", 0, 1, OPT_HEADER },
     { "name", 0, 1, OPT_NAME },
     { "revert", 0, 0, OPT_REVERT },
+    { "permanent", 0, 0, OPT_PERMANENT },
     { NULL, 0, 0, 0 },
 };
 
@@ -31,7 +32,7 @@ static void help(void)
 {
     printf("usage: ferry sign -k KEY.pem --version X.Y.Z[+BUILD] --device-class ID\n"
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
-           "                  [--header-size BYTES] [--name TEXT] [--revert] IN.bin OUT.img\n"
+           "                  [--header-size BYTES] [--name TEXT] [--revert] [--permanent] IN.bin OUT.img\n"
            "\n"
            "Wraps the raw binary IN.bin (linked to run at slot start + header size) into a\n"
            "signed Ferry image. The same inputs always give the same bytes.\n"
@@ -47,6 +48,7 @@ static void help(void)
            "  --header-size BYTES      payload offset, multiple of 8 (default %u)\n"
            "  --name TEXT              informational name, 1..%u bytes of UTF-8\n"
            "  --revert                 mark as a signed revert (may replace a newer version)\n"
+           "  --permanent              install without a trial run (no confirm needed)\n"
            "  -h, --help               this text\n"
            "\n"
            "BYTES: decimal or 0x hex, with an optional K or M suffix (KiB, MiB).\n",
@@ -57,6 +59,7 @@ struct sign_args {
     const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name;
     const char *in, *out;
     int revert;
+    int permanent;
 };
 
 /* Collects the command line; CLI_EXIT_OK, or an exit code (help shown or
@@ -80,6 +83,7 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_HEADER: a->header = v; break;
         case OPT_NAME: a->name = v; break;
         case OPT_REVERT: a->revert = 1; break;
+        case OPT_PERMANENT: a->permanent = 1; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -136,7 +140,7 @@ static int make_params(const char *cmd, const struct sign_args *a, struct ferry_
     if (a->name != NULL) {
         sp->name = a->name;
     }
-    sp->flags = a->revert ? FERRY_IMG_F_REVERT : 0;
+    sp->flags = (a->revert ? FERRY_IMG_F_REVERT : 0) | (a->permanent ? FERRY_IMG_F_PERMANENT : 0);
     return cli_resolve_ids(cmd, a->vendor, a->class_id, sp->vendor_id, sp->class_id);
 }
 
