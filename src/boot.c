@@ -237,23 +237,6 @@ static int finish(struct boot_run *r, struct ferry_boot_result *res, int trial)
     return 0;
 }
 
-/*
- * Integrity of the primary image without its signature: its protected bytes
- * hash to its trailer digest. Enough where the primary is about to become the
- * backup of an install: it was verified with its signature on the boots it
- * ran, and it is verified again before it ever runs after a revert. What
- * matters here is only whether it is intact, to choose trial or permanent.
- */
-static int primary_intact(struct boot_run *r, const struct ferry_image_info *info)
-{
-    uint8_t digest[32];
-    int err = ferry_area_sha256(&r->cfg->primary, 0, info->protected_size, r->cfg->buf,
-                                r->cfg->buf_len, digest);
-    if (!err && ferry_ct_memcmp(digest, info->digest, 32) != 0)
-        err = FERRY_E_IMG_DIGEST;
-    return err;
-}
-
 static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
                             const struct ferry_image_info *old, const struct ferry_image_info *cand);
 
@@ -262,6 +245,11 @@ static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
  * The staged image is screened first with cheap checks against the primary's
  * header, so a boot with nothing to install costs one full verification (the
  * primary's) and an update boot costs one signature check (the staged image's).
+ *
+ * The primary is not hashed again before it becomes the backup of an install:
+ * it was verified on the boot that last ran it, and if it has decayed since,
+ * backup_intact() notices before any revert and keeps the (verified) new image
+ * instead. Nothing unverified ever runs either way.
  */
 static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, const uint8_t *rejected)
 {
@@ -269,7 +257,7 @@ static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, const 
     int parse_err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &prim);
     int staged = check_staged(r, parse_err ? NULL : &prim, rejected, &cand);
     if (staged == 0)
-        return install_and_boot(r, res, parse_err || primary_intact(r, &prim) ? NULL : &prim, &cand);
+        return install_and_boot(r, res, parse_err ? NULL : &prim, &cand);
 
     int primary_err = verify_primary(r, &res->image);
     if (primary_err) {

@@ -255,6 +255,29 @@ static void test_backup_damaged_during_trial(void)
     fx_close(&f);
 }
 
+/* A primary that decayed since it last ran is backed up as it is by an
+ * install; if the new image then fails its trial, the damaged backup is
+ * detected and the new (verified) image is kept instead of a broken one. */
+static void test_update_over_decayed_primary(void)
+{
+    struct fx f;
+    struct fx_image v1, v2;
+    setup(&f, &v1);
+    const struct sim_area_desc *pa = &f.board.desc->primary;
+    ferry_sim_flash_contents(f.board.dev[pa->dev])[pa->off + 2000] ^= 0x01;
+    v2 = fx_make(&f, 2, 0, 0, 2, 60 * 1024, 14);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, v2.bytes, v2.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.action, FERRY_BOOT_INSTALLED);
+    CHECK_EQ(fx_boot(&f), 0); /* no confirm: the backup is damaged, so v2 stays */
+    CHECK_EQ(f.res.image.version.major, 2);
+    CHECK_EQ(f.res.trial, 0);
+    CHECK(fx_primary_is(&f, &v2));
+    fx_free(&v1);
+    fx_free(&v2);
+    fx_close(&f);
+}
+
 static int feeds, arms;
 static void count_feed(void *ctx) { (void)ctx; feeds++; }
 static void count_arm(void *ctx) { (void)ctx; arms++; }
@@ -407,5 +430,6 @@ int main(int argc, char **argv)
     RUN(test_signed_revert_policy);
     RUN(test_security_counter);
     RUN(test_permanent_install);
+    RUN(test_update_over_decayed_primary);
     return check_done();
 }
