@@ -12,7 +12,28 @@ PACKAGES=(
   valgrind                        # benchmarks count instructions with callgrind
   xxd                             # tests patch bytes in images
   jq python3                      # tests cross-check JSON output and UUID v5 values
+  libhttp-parser-dev libjsmn-dev  # device side: HTTP response and JSON manifest parsing
+  libmicrohttpd-dev nginx-light curl  # release server, static-server test, benchmark reference
+  qemu-system-arm                 # Cortex-M firmware tests (mps2-an385)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi  # firmware toolchain and its C library
+  dpkg-dev                        # 'apt-get source bearssl' unpacks with dpkg-source
 )
+
+# The firmware compiles BearSSL from Debian's source package
+# (scripts/fetch-bearssl-source.sh), which needs a deb-src entry for bookworm
+# main. Added once, only if no such entry exists yet.
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+FERRY_SRC_LIST=/etc/apt/sources.list.d/ferry-src.sources
+need_update=0
+if ! grep -rqsE '^(deb-src[[:space:]].*bookworm[[:space:]].*main|Types:.*deb-src)' \
+     /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "setup: adding Debian bookworm source packages (deb-src) in $FERRY_SRC_LIST"
+  printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm' \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+    $SUDO tee "$FERRY_SRC_LIST" >/dev/null
+  need_update=1
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -20,12 +41,13 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  if [ "$need_update" -eq 1 ]; then
+    $SUDO apt-get update -q
+  fi
   [ -n "${FERRY_QUIET_SETUP:-}" ] || echo "setup: all ${#PACKAGES[@]} packages present"
   exit 0
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q

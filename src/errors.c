@@ -44,6 +44,17 @@ const char *ferry_strerror(int err)
 
     case FERRY_E_NO_IMAGE:       return "no bootable image";
     case FERRY_E_STATE:          return "boot state invalid";
+
+    case FERRY_E_HTTP_STATUS:    return "http error status";
+    case FERRY_E_HTTP_PROTO:     return "malformed http response";
+    case FERRY_E_HTTP_LENGTH:    return "http body length mismatch";
+    case FERRY_E_HTTP_REDIRECTS: return "too many or refused redirects";
+    case FERRY_E_TLS:            return "tls handshake or certificate refused";
+
+    case FERRY_E_MANIFEST:       return "release manifest malformed";
+    case FERRY_E_MANIFEST_SIG:   return "release manifest signature invalid";
+    case FERRY_E_NO_UPDATE:      return "no newer release";
+    case FERRY_E_BUSY:           return "trial image pending: confirm first";
     }
     return "unknown error";
 }

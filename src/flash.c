@@ -65,9 +65,11 @@ int ferry_flash_sector_at(const struct ferry_flash *f, uint32_t off,
         const struct ferry_sector_region *r = &f->geo->regions[i];
         uint64_t region_len = (uint64_t)r->count * r->size;
         if (r->size != 0 && off < region_start + region_len) {
-            uint64_t index = (off - region_start) / r->size;
+            /* off - region_start < region_len and off < 2^32: a 32-bit
+             * division (a 64-bit one costs 750 bytes of libgcc on Cortex-M). */
+            uint32_t index = (uint32_t)(off - region_start) / r->size;
             if (sector_start != NULL)
-                *sector_start = (uint32_t)(region_start + index * r->size);
+                *sector_start = (uint32_t)(region_start + (uint64_t)index * r->size);
             if (sector_size != NULL)
                 *sector_size = r->size;
             return FERRY_OK;

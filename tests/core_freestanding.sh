@@ -2,8 +2,9 @@
 # The portable core must not need an OS: its archive may only call the
 # compiler's memory primitives, BearSSL, and itself (plus sanitizer hooks in
 # a sanitized build). Any other external symbol (malloc, printf, open ...)
-# fails. Also checks that core sources include no OS or libc headers beyond
-# the freestanding set and <string.h>.
+# fails. http-parser and jsmn are allowed too: both are plain C without an
+# OS. Also checks that core sources include no OS or libc headers beyond
+# the freestanding set, <string.h> and those two libraries' headers.
 #   core_freestanding.sh LIBFERRY_CORE_A SRC_DIR
 set -eu
 lib=$1 src=$2
@@ -12,7 +13,7 @@ undefined=$(nm -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
 bad=""
 for s in $undefined; do
   case "$s" in
-    memcpy|memset|memcmp|memmove|br_*|__asan*|__ubsan*|__sanitizer*|__stack_chk_fail) continue ;;
+    memcpy|memset|memcmp|memmove|br_*|http_parser_*|jsmn_*|__asan*|__ubsan*|__sanitizer*|__stack_chk_fail) continue ;;
   esac
   echo "$defined" | grep -qx "$s" && continue
   bad="$bad $s"
@@ -21,7 +22,7 @@ if [ -n "$bad" ]; then
   echo "FAIL core needs symbols from outside:$bad"
   exit 1
 fi
-headers=$(grep -rhoE '#include <[^>]+>' "$src" | sort -u | grep -vE '<(stddef|stdint|stdbool|string|limits|bearssl)\.h>' || true)
+headers=$(grep -rhoE '#include <[^>]+>' "$src" | sort -u | grep -vE '<(stddef|stdint|stdbool|string|limits|bearssl|http_parser|jsmn)\.h>' || true)
 if [ -n "$headers" ]; then
   echo "FAIL core includes non-freestanding headers: $headers"
   exit 1

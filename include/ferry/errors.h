@@ -53,6 +53,19 @@ enum ferry_err {
     /* Boot */
     FERRY_E_NO_IMAGE = -40,       /* no bootable image anywhere: stay in the bootloader */
     FERRY_E_STATE = -41,          /* boot status area holds an impossible state */
+
+    /* Network download (docs/http.md) */
+    FERRY_E_HTTP_STATUS = -50,    /* server answered with a non-2xx status */
+    FERRY_E_HTTP_PROTO = -51,     /* malformed or unacceptable HTTP response */
+    FERRY_E_HTTP_LENGTH = -52,    /* body length differs from what was announced, or bad chunking */
+    FERRY_E_HTTP_REDIRECTS = -53, /* too many redirects, or a redirect that is refused */
+    FERRY_E_TLS = -54,            /* TLS handshake failed or the certificate was refused */
+
+    /* Update agent (docs/agent.md) */
+    FERRY_E_MANIFEST = -60,       /* release manifest malformed (JSON, types, ranges, path) */
+    FERRY_E_MANIFEST_SIG = -61,   /* manifest signature missing, by an untrusted key, or invalid */
+    FERRY_E_NO_UPDATE = -62,      /* the release is not newer than the running image */
+    FERRY_E_BUSY = -63,           /* a trial image is pending: confirm it before downloading */
 };
 
 /* Short, stable, human-readable text for an error code ("ok" for 0). Never NULL. */

@@ -2,12 +2,17 @@
  * The sample application of the simulator: prints its version, and when it
  * runs on trial it checks itself and confirms. Built as v1, v2 and a faulty
  * v3 (SAMPLE_APP_HANG: it never confirms and stops feeding the watchdog).
+ * With FERRY_SIM_UPDATE_URL set, a confirmed image then looks for an update
+ * (sample_agent.c) and, when one is staged, resets into the bootloader.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "ferry/app.h"
 #include "ferry/errors.h"
+#include "sample_agent.h"
 #include "sim_app.h"
+#include "sim_device.h"
 
 #ifndef SAMPLE_APP_VERSION
 #error "build with -DSAMPLE_APP_VERSION=\"x.y.z\""
@@ -43,16 +48,27 @@ int main(void)
     for (;;)
         pause();
 #endif
+    int confirmed = 1;
     if (st == FERRY_APP_TRIAL) {
         printf("[app] running on trial: self-test ... ");
-        if (self_test() == 0 && (err = ferry_app_confirm(&b.app)) == 0)
+        if (self_test() == 0 && (err = ferry_app_confirm(&b.app)) == 0) {
             printf("passed, image confirmed\n");
-        else
+        } else {
             printf("failed (%s): not confirming\n", ferry_strerror(err));
+            confirmed = 0;
+        }
     } else {
         printf("[app] image is confirmed\n");
     }
     sim_app_feed_watchdog();
+    /* Updates only from a confirmed image: during a trial the staging slot
+     * holds the image to go back to. */
+    const char *url = getenv(SAMPLE_ENV_UPDATE_URL);
+    if (url && confirmed && sample_agent_run(&b, url, SAMPLE_APP_VERSION) == SAMPLE_UPDATE_REBOOT) {
+        sim_board_close(&b);
+        fflush(stdout);
+        return SIM_APP_EXIT_REBOOT;
+    }
     sim_board_close(&b);
     printf("[app] v%s done, powering off\n", SAMPLE_APP_VERSION);
     return 0;

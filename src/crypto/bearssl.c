@@ -9,7 +9,10 @@
  * that favour the 15-bit code on cores with a variable-time 32x32->64
  * multiply (Cortex-M0+/M3) do not apply; the m31 code is the faster one on
  * every 32-bit core we target. The m15 pair (br_ec_p256_m15 with
- * br_ecdsa_i15_vrfy_raw) is a drop-in swap if code size ever matters more.
+ * br_ecdsa_i15_vrfy_raw) is a drop-in swap. A build may name any BearSSL
+ * curve code and matching ECDSA verifier, e.g. the generic prime-curve code,
+ * which is the smallest (bench/footprint.md compares them on a Cortex-M3):
+ *   -DFERRY_P256_CURVE=br_ec_prime_i31 -DFERRY_P256_ECDSA=br_ecdsa_i31_vrfy_raw
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +26,11 @@ _Static_assert(sizeof(br_sha256_context) <= sizeof(ferry_sha256_ctx),
                "ferry_sha256_ctx too small for br_sha256_context");
 _Static_assert(_Alignof(br_sha256_context) <= _Alignof(ferry_sha256_ctx),
                "ferry_sha256_ctx under-aligned for br_sha256_context");
+
+#ifndef FERRY_P256_CURVE
+#define FERRY_P256_CURVE br_ec_p256_m31
+#define FERRY_P256_ECDSA br_ecdsa_i31_vrfy_raw
+#endif
 
 #define P256_POINT_LEN 65u /* 0x04 || X || Y */
 #define P256_RAW_SIG_LEN 64u
@@ -74,7 +82,7 @@ int ferry_p256_verify(const uint8_t pub[65], const uint8_t hash[32], const uint8
     pk.curve = BR_EC_secp256r1;
     pk.q = (unsigned char *)(uintptr_t)pub; /* BearSSL only reads q */
     pk.qlen = P256_POINT_LEN;
-    ok = br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, hash, SHA256_LEN, &pk, sig, P256_RAW_SIG_LEN);
+    ok = FERRY_P256_ECDSA(&FERRY_P256_CURVE, hash, SHA256_LEN, &pk, sig, P256_RAW_SIG_LEN);
     /* ok == 1: mask 0 -> 0; ok == 0: mask all ones -> FERRY_E_IMG_SIGNATURE.
      * Any other value (not produced by BearSSL) also yields an error. */
     return (int)((uint32_t)FERRY_E_IMG_SIGNATURE & (uint32_t)-(int32_t)(ok != 1u));

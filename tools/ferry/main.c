@@ -7,6 +7,13 @@
 
 #include "cli.h"
 
+/* cmd_merge.c: bootloader + images -> flash contents (docs/merge.md). */
+int cmd_merge(int argc, char **argv);
+/* cmd_publish.c, cmd_serve.c: release repository and its development server
+ * (docs/repository.md, docs/server.md). */
+int cmd_publish(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -20,6 +27,9 @@ static const struct command COMMANDS[] = {
     { "verify", cmd_verify, "check an image's structure, digest, signature and IDs" },
     { "info", cmd_info, "print every field of an image (text or JSON)" },
     { "uuid", cmd_uuid, "print the vendor and device-class UUIDs for a device" },
+    { "merge", cmd_merge, "lay out bootloader and images as flash holds them (checked)" },
+    { "publish", cmd_publish, "add signed images to a release repository (signed manifests)" },
+    { "serve", cmd_serve, "serve a directory over HTTP(S) for development (ranges, log)" },
 };
 
 #define COMMAND_COUNT (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -1,0 +1,162 @@
+/*
+ * Ferry: the update agent, the application side of an over-the-air update.
+ *
+ *   ferry_agent_check()     fetch {base}/{class}/manifest.json and its .sig,
+ *                           verify, parse, decide: is there a newer release?
+ *   ferry_agent_download()  stream that image into the staging slot at the
+ *                           swap offset D, hash it on the way, verify it on
+ *                           flash, then mark it for install and ask for the
+ *                           reboot that lets the bootloader install it.
+ *
+ * Nothing is allocated: the caller owns struct ferry_agent (about 2 KiB) and
+ * the HTTP client's buffer. A staged image is "marked for install" when its
+ * first program unit (holding the image magic) is written; the agent writes
+ * it last, after the whole file hashed to the manifest's SHA-256 and the image
+ * signature, vendor and class verified on the flash copy. Until then the
+ * bootloader finds no image in the staging slot.
+ *
+ * An interrupted download resumes (HTTP Range) from a checkpoint kept in the
+ * first sector of the staging slot, after a reconnect or a power cycle; the
+ * bytes already in flash are hashed again and compared with the checkpoint
+ * before the download continues. The record format, the rules and a diagram
+ * are in docs/agent.md.
+ */
+#ifndef FERRY_AGENT_H
+#define FERRY_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ferry/app.h"
+#include "ferry/counter.h"
+#include "ferry/crypto.h"
+#include "ferry/http.h"
+#include "ferry/image.h"
+#include "ferry/manifest.h"
+
+/* Bytes programmed per flash program call; also the agent's read scratch. */
+#define FERRY_AGENT_CHUNK 512u
+/* Largest staging program unit the agent supports (page-programmed NOR: 256). */
+#define FERRY_AGENT_MAX_PROGRAM_UNIT 256u
+/* The agent's one work buffer: manifest + signature during a check; the
+ * program chunk and a record/scratch area of the same size during a download. */
+#define FERRY_AGENT_BUF_BYTES (FERRY_MANIFEST_MAX_BYTES + FERRY_MANIFEST_SIG_BYTES)
+
+struct ferry_agent_config {
+    /* Repository URL prefix, e.g. "http://192.0.2.7:8080/repo" (a trailing
+       '/' is allowed). The manifest is {base}/{class-uuid}/manifest.json. */
+    const char *base_url;
+    const uint8_t *vendor_id;          /* 16 bytes: this device's vendor */
+    const uint8_t *class_id;           /* 16 bytes: this device's class */
+    const struct ferry_pubkey *keys;   /* release keys: manifests and images */
+    unsigned key_count;
+    const struct ferry_app_config *app; /* the slots and status area, as the
+                                           bootloader sees them */
+    const struct ferry_http_client *http;
+    /* The anti-rollback store, or NULL. A release whose security counter is
+       below the stored minimum (or below the running image's) is refused. */
+    const struct ferry_counter *counter;
+    /* Reconnects after a transfer that failed midway (FERRY_E_IO,
+       FERRY_E_TIMEOUT, FERRY_E_HTTP_LENGTH, a server that ignored Range);
+       each one resumes from the last checkpoint. 0: fail at once. */
+    unsigned retries;
+    /* Called after every piece of body written and once at the end:
+       `done` of `total` image bytes. May be NULL. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    /* Called once the image is marked for install: reset the device into
+       the bootloader. May return (then ferry_agent_download returns 0 and
+       the caller resets). May be NULL. */
+    void (*reboot)(void *ctx);
+    void *ctx;                         /* passed to progress and reboot */
+};
+
+/* The download in progress. Internal: read-only for callers (tests and
+ * progress displays may look at `pos` and `resumed_from`). */
+struct ferry_agent_stage {
+    struct ferry_area slot;     /* the staging slot */
+    uint32_t d;                 /* image offset in the slot (swap offset D) */
+    uint32_t size;              /* image file size (from the manifest) */
+    uint32_t pu;                /* staging program unit */
+    uint32_t hb;                /* held-back head: first program unit, >= 4 bytes */
+    uint32_t chunk;             /* program size: FERRY_AGENT_CHUNK or smaller */
+    uint32_t pos;               /* image bytes received and hashed */
+    uint32_t prog;              /* image bytes in flash: head in the record,
+                                   [hb, prog) at d + hb; a chunk multiple */
+    uint32_t erased_to;         /* slot offset: sectors below it (from d) are erased */
+    uint32_t rec_start_len;     /* record: start entry bytes (program-unit padded) */
+    uint32_t rec_entry_len;     /* record: progress entry bytes */
+    uint32_t rec_slots;         /* progress entries that fit the record sector */
+    uint32_t rec_next;          /* next free progress entry */
+    uint32_t ck_every;          /* bytes between regular checkpoints */
+    uint32_t ck_last;           /* position of the last checkpoint written */
+    uint32_t pend_pos;          /* latest sector boundary reached ... */
+    uint8_t pend_digest[32];    /* ... and SHA-256 of the image bytes before it */
+    uint8_t start_check[8];     /* binds progress entries to their start entry */
+    uint32_t resumed_from;      /* where the last transfer started (0: from scratch) */
+    int length_refused;         /* the server's length contradicts the manifest */
+    ferry_sha256_ctx sha;       /* over image bytes [0, pos) */
+};
+
+struct ferry_agent {
+    const struct ferry_agent_config *cfg;
+    int have_release;                 /* 1 after a successful ferry_agent_check */
+    int last_status;                  /* HTTP status of the last response (0: none) */
+    struct ferry_manifest release;    /* the newer release found by the check */
+    uint8_t manifest_digest[32];      /* SHA-256 of its manifest.json */
+    struct ferry_url image_url;
+    struct ferry_version running;     /* version of the image in the primary slot */
+    uint32_t running_counter;         /* and its security counter */
+    struct ferry_agent_stage st;
+    uint8_t buf[FERRY_AGENT_BUF_BYTES];
+};
+
+/* Binds the agent to its configuration (kept by pointer). No I/O.
+ * Errors: FERRY_E_INVAL (NULL or missing fields). */
+int ferry_agent_init(struct ferry_agent *a, const struct ferry_agent_config *cfg);
+
+/*
+ * Fetches and judges the release manifest. Returns 0 when a newer release
+ * for this device is offered (a->release describes it), or:
+ *   FERRY_E_NO_UPDATE      the release is the running version
+ *   FERRY_E_IMG_DOWNGRADE  the release is older than the running version
+ *   FERRY_E_IMG_ROLLBACK   its security counter is below the running image's
+ *                          or the stored minimum
+ *   FERRY_E_IMG_REVERTED   exactly this image failed its trial here before
+ *   FERRY_E_IMG_VENDOR, FERRY_E_IMG_CLASS   the manifest is for other devices
+ *   FERRY_E_IMG_TOO_BIG    the image cannot fit the primary slot
+ *   FERRY_E_MANIFEST_SIG   signature file wrong size, untrusted key, bad signature
+ *   FERRY_E_MANIFEST       malformed manifest (or larger than 1024 bytes), or
+ *                          an image path that does not make a URL
+ *   FERRY_E_NO_IMAGE       no valid image header in the primary slot
+ *   any ferry_http_get() error (FERRY_E_HTTP_STATUS with 404, 500 ...,
+ *   FERRY_E_IO for a server that is down, FERRY_E_TIMEOUT, FERRY_E_TLS),
+ *   flash and counter errors.
+ * The manifest is verified before it is parsed.
+ */
+int ferry_agent_check(struct ferry_agent *a);
+
+/*
+ * Downloads the release found by ferry_agent_check() into the staging slot,
+ * verifies it, marks it for install and calls the reboot hook. Resumes an
+ * earlier interrupted download of the same manifest when its checkpoint and
+ * the flash contents agree. Returns 0 when the image is marked for install
+ * (also when it already was), or:
+ *   FERRY_E_INVAL          no successful check before
+ *   FERRY_E_BUSY           the running image is on trial: confirm it first
+ *                          (the staging slot holds the image to revert to)
+ *   FERRY_E_STATE          the status area says an install is unfinished
+ *   FERRY_E_UNSUPPORTED    staging program unit above 256, or no room for the
+ *                          resume record in the first staging sector
+ *   FERRY_E_HTTP_LENGTH    the server's length differs from the manifest's
+ *                          size, or the body ended early after all retries
+ *   FERRY_E_IMG_DIGEST     the downloaded file's SHA-256 is not the manifest's
+ *   FERRY_E_MANIFEST       the image header disagrees with the manifest
+ *                          (version, security counter, vendor, class)
+ *   image parse/verify errors (FERRY_E_IMG_SIGNATURE, _KEY, _TRUNCATED ...)
+ *   FERRY_E_IMG_REVERTED   the image is one that failed its trial here
+ *   any ferry_http_get() error after the retries, flash errors.
+ * On every error nothing is marked: the device keeps running its image, and
+ * the bootloader sees no staged image.
+ */
+int ferry_agent_download(struct ferry_agent *a);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * The update agent's download loop (include/ferry/agent.h, docs/agent.md).
+ *
+ * Every attempt starts the same way: resume from the record if its
+ * checkpoint still matches the flash contents, else start from zero. Then it
+ * asks for the rest of the file (Range: bytes=N- when N > 0), checks the
+ * announced length against the manifest before writing a byte, and streams
+ * the body into the staging slot. A transfer that breaks midway (connection
+ * refused or reset, timeout, body cut short, a server that ignored Range) is
+ * tried again up to `retries` times; anything else ends the download.
+ */
+#include <string.h>
+#include "agent_priv.h"
+#include "ferry/errors.h"
+
+struct body {
+    struct ferry_agent *a;
+    const struct ferry_http_response *resp;
+    uint32_t from;     /* requested range start */
+    int checked;       /* the announced length was compared with the manifest */
+    int flash_failed;  /* the error came from writing flash, not from the network */
+};
+
+/* What the server announced must be exactly the manifest's file: 200 with
+ * the whole size, or 206 with the requested start and the whole size. A
+ * chunked body announces nothing; its length is checked at its end. */
+static int length_ok(const struct body *b)
+{
+    const struct ferry_http_response *r = b->resp;
+    uint64_t size = b->a->st.size;
+    if (b->from == 0)
+        return r->status == 200 && (r->content_length == UINT64_MAX || r->content_length == size);
+    return r->status == 206 && r->range_start == b->from && r->total_length == size &&
+           (r->content_length == UINT64_MAX || r->content_length == size - b->from);
+}
+
+static int on_body(void *ctx, const uint8_t *data, size_t len)
+{
+    struct body *b = ctx;
+    struct ferry_agent *a = b->a;
+    struct ferry_agent_stage *st = &a->st;
+    if (!b->checked) {
+        b->checked = 1;
+        if (!length_ok(b)) {
+            st->length_refused = 1;
+            return FERRY_E_HTTP_LENGTH;
+        }
+    }
+    if (len > st->size - st->pos) {
+        st->length_refused = 1;
+        return FERRY_E_HTTP_LENGTH;
+    }
+    int err = agent_stage_write(a, data, len);
+    if (err) {
+        b->flash_failed = 1;
+        return err;
+    }
+    if (a->cfg->progress)
+        a->cfg->progress(a->cfg->ctx, st->pos, st->size);
+    return 0;
+}
+
+/* One request for image bytes [pos, size). *restart is set when the server
+ * ignored the Range header (the next attempt must start from zero). */
+static int transfer(struct ferry_agent *a, int *restart, int *retry_ok)
+{
+    struct ferry_agent_stage *st = &a->st;
+    struct ferry_http_response resp;
+    struct body b = {a, &resp, st->pos, 0, 0};
+    memset(&resp, 0, sizeof resp);
+    st->length_refused = 0;
+    int err = ferry_http_get(a->cfg->http, &a->image_url, st->pos, &resp, on_body, &b);
+    a->last_status = resp.status;
+    if (!err && !b.checked && !length_ok(&b))
+        st->length_refused = 1, err = FERRY_E_HTTP_LENGTH;
+    if (!err && st->pos != st->size)
+        err = FERRY_E_HTTP_LENGTH; /* a chunked body that ended early */
+    *restart = err == FERRY_E_HTTP_PROTO && b.from > 0 && resp.status == 200;
+    *retry_ok = !b.flash_failed && !st->length_refused &&
+                (err == FERRY_E_IO || err == FERRY_E_TIMEOUT || err == FERRY_E_HTTP_LENGTH ||
+                 *restart);
+    return err;
+}
+
+int ferry_agent_download(struct ferry_agent *a)
+{
+    struct ferry_image_info staged;
+    enum ferry_app_state state;
+    if (!a || !a->cfg || !a->have_release)
+        return FERRY_E_INVAL;
+    const struct ferry_agent_config *cfg = a->cfg;
+    struct ferry_agent_stage *st = &a->st;
+
+    /* During a trial the staging slot holds the image to go back to. */
+    int err = ferry_app_get_state(cfg->app, &state);
+    if (err)
+        return err;
+    if (state == FERRY_APP_TRIAL)
+        return FERRY_E_BUSY;
+    err = agent_stage_layout(a);
+    if (err)
+        return err;
+
+    int already = agent_staged_is_release(a, &staged);
+    if (already < 0)
+        return already;
+    for (unsigned attempt = 0; !already; attempt++) {
+        int restart = 0, retry_ok = 0;
+        err = agent_rec_resume(a);
+        if (err == FERRY_E_NOT_FOUND)
+            err = agent_stage_fresh(a);
+        if (err)
+            return err;
+        if (st->pos < st->size)
+            err = transfer(a, &restart, &retry_ok);
+        if (!err) {
+            err = agent_stage_finish(a);
+            if (err)
+                return err;
+            break;
+        }
+        if (restart)
+            (void)agent_rec_clear(a);
+        else
+            agent_stage_suspend(a);
+        if (!retry_ok || attempt >= cfg->retries)
+            return err;
+    }
+    if (cfg->progress)
+        cfg->progress(cfg->ctx, st->size, st->size);
+    if (cfg->reboot)
+        cfg->reboot(cfg->ctx);
+    return 0;
+}

@@ -1,0 +1,38 @@
+# Ferry on a Cortex-M3 under QEMU (mps2-an385): the firmware is cross-built
+# from the same core sources by scripts/firmware-build.sh, as a test fixture
+# (so the host build never needs the cross compiler or the network), then
+# each scenario boots it from a file-backed flash (tests/qemu/qemu_test.py).
+# Missing qemu, cross compiler or BearSSL source: the tests print SKIP and why.
+set(FERRY_FW_DIR ${CMAKE_BINARY_DIR}/firmware-mps2 CACHE PATH
+    "build directory of the mps2-an385 firmware used by the qemu.* tests")
+set(FERRY_QEMU_WORK ${CMAKE_CURRENT_BINARY_DIR}/qemu-work)
+find_program(FERRY_PYTHON3 python3)
+
+add_test(NAME qemu.firmware_build
+  COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/firmware-build.sh
+          --ferry $<TARGET_FILE:ferry> --out ${FERRY_FW_DIR})
+set_tests_properties(qemu.firmware_build PROPERTIES
+  FIXTURES_SETUP ferry_firmware SKIP_RETURN_CODE 77 TIMEOUT 900)
+
+# ferry merge's layout rules: host only.
+add_test(NAME qemu.merge
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/qemu/merge.sh $<TARGET_FILE:ferry>
+          ${FERRY_QEMU_WORK}/merge)
+set_tests_properties(qemu.merge PROPERTIES SKIP_RETURN_CODE 77)
+
+# The linker scripts' asserts (VTOR alignment, sector-aligned slots, the
+# bootloader's fixed size): relinks the built firmware with broken layouts.
+add_test(NAME qemu.link_asserts
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/qemu/link_asserts.sh ${FERRY_FW_DIR}
+          ${FERRY_QEMU_WORK}/link_asserts)
+set_tests_properties(qemu.link_asserts PROPERTIES
+  FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77)
+
+foreach(scenario fresh_boot update tampered watchdog_revert powercut powercut_revert
+                 app_alignment)
+  add_test(NAME qemu.${scenario}
+    COMMAND ${FERRY_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/qemu/qemu_test.py ${scenario}
+            --fw ${FERRY_FW_DIR} --ferry $<TARGET_FILE:ferry> --work ${FERRY_QEMU_WORK}/${scenario})
+  set_tests_properties(qemu.${scenario} PROPERTIES
+    FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()

@@ -1,0 +1,378 @@
+/*
+ * HTTPS: the HTTP client over the BearSSL transport against `openssl
+ * s_server -HTTP` on 127.0.0.1, with certificates the test makes at run time
+ * (tests/http_tls_certs.sh). The server must be trusted through the test CA
+ * and named like the host we asked for; a certificate from another CA, or
+ * for another name, is refused with FERRY_E_TLS. Also: the trust-anchor
+ * loader, chunked and truncated bodies over TLS, and https -> http refused.
+ * Skipped (and says so) when openssl is not installed.
+ *
+ *   test_http_tls CERT_SCRIPT
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ferry/errors.h"
+#include "ferry/http.h"
+#include "http_testserver.h"
+#include "transport_tcp.h"
+#include "transport_tls.h"
+#include "trust_anchors.h"
+
+#define BODY_LEN 50000u
+
+static char dir[] = "/tmp/ferry-http-tls-XXXXXX";
+static const char *cert_script;
+static int have_certs;
+
+static struct ferry_sim_tcp tcp;
+static struct ferry_sim_tls tls;
+static unsigned char tls_buf[FERRY_SIM_TLS_BUF_SIZE];
+static uint8_t client_buf[FERRY_HTTP_BUF_MIN];
+
+struct tls_server {
+    pid_t pid;
+    unsigned port;
+    int out; /* read end of its stdout, kept open so it never gets SIGPIPE */
+};
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+static void path_in_dir(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+/* Writes a file that s_server -HTTP sends as it is: head, then body bytes
+   [0, body_len) of the test pattern (or literal `body` when given). */
+static void write_response(const char *name, const char *head, size_t body_len, const char *body)
+{
+    char path[256];
+    FILE *f;
+    size_t i;
+    path_in_dir(path, sizeof path, name);
+    f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    fputs(head, f);
+    if (body != NULL)
+        fputs(body, f);
+    else
+        for (i = 0; i < body_len; i++)
+            fputc(http_testserver_byte(i), f);
+    fclose(f);
+}
+
+static void stop_server(struct tls_server *s)
+{
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        waitpid(s->pid, NULL, 0);
+    }
+    if (s->out >= 0)
+        close(s->out);
+    s->pid = 0;
+    s->out = -1;
+}
+
+/* Starts openssl s_server with cert.pem/cert.key from the test directory on
+   a port the kernel picks; reads the port from its "ACCEPT" line. */
+static int start_server(struct tls_server *s, const char *cert)
+{
+    char cert_path[256], key_path[256], line[256];
+    int out[2];
+    size_t len = 0;
+    int waited = 0;
+
+    snprintf(cert_path, sizeof cert_path, "%s.pem", cert);
+    snprintf(key_path, sizeof key_path, "%s.key", cert);
+    if (pipe(out) != 0)
+        return -1;
+    s->pid = fork();
+    if (s->pid < 0) {
+        close(out[0]);
+        close(out[1]);
+        return -1;
+    }
+    if (s->pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(127);
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        if (freopen("/dev/null", "w", stderr) == NULL)
+            _exit(127);
+        execlp("openssl", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert_path, "-key",
+               key_path, "-HTTP", "-tls1_2", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    s->port = 0;
+    s->out = -1;
+    while (s->port == 0 && waited < 10000) {
+        struct pollfd p = { .fd = out[0], .events = POLLIN };
+        ssize_t n;
+        if (poll(&p, 1, 100) <= 0) {
+            waited += 100;
+            continue;
+        }
+        n = read(out[0], line + len, sizeof line - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        line[len] = '\0';
+        {
+            char *a = strstr(line, "ACCEPT 127.0.0.1:");
+            if (a != NULL && strchr(a, '\n') != NULL)
+                s->port = (unsigned)atoi(a + 17);
+        }
+        if (len == sizeof line - 1)
+            len = 0;
+    }
+    s->out = out[0];
+    if (s->port == 0) {
+        stop_server(s);
+        return -1;
+    }
+    return 0;
+}
+
+
+struct sink {
+    uint64_t len, mismatches;
+};
+
+static int pattern_body(void *ctx, const uint8_t *d, size_t n)
+{
+    struct sink *s = ctx;
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (d[i] != http_testserver_byte(s->len + i))
+            s->mismatches++;
+    s->len += n;
+    return 0;
+}
+
+/* GET over https with the anchors in `ca_file`. */
+static int get(const char *ca_file, const char *host, unsigned port, const char *path, struct sink *sink,
+               struct ferry_http_response *resp)
+{
+    struct ferry_sim_trust_anchors ta;
+    struct ferry_http_client c;
+    struct ferry_url u;
+    char text[300], ca_path[256];
+    int rc;
+
+    path_in_dir(ca_path, sizeof ca_path, ca_file);
+    if (ferry_sim_trust_anchors_load(&ta, ca_path) != FERRY_OK)
+        return 1;
+    ferry_sim_tcp_init(&tcp);
+    ferry_sim_tls_init(&tls, &tcp.transport, ta.anchors, ta.count, tls_buf, sizeof tls_buf);
+    memset(&c, 0, sizeof c);
+    c.plain = &tcp.transport;
+    c.tls = &tls.transport;
+    c.buf = client_buf;
+    c.buf_len = sizeof client_buf;
+    c.timeout_ms = 5000;
+    c.max_redirects = 3;
+    snprintf(text, sizeof text, "https://%s:%u%s", host, port, path);
+    memset(sink, 0, sizeof *sink);
+    rc = ferry_url_parse(text, &u);
+    if (rc == FERRY_OK)
+        rc = ferry_http_get(&c, &u, 0, resp, pattern_body, sink);
+    ferry_sim_trust_anchors_free(&ta);
+    return rc;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_trust_anchor_loader(void)
+{
+    struct ferry_sim_trust_anchors ta;
+    char path[256];
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    path_in_dir(path, sizeof path, "ca.pem");
+    CHECK_EQ(ferry_sim_trust_anchors_load(&ta, path), FERRY_OK);
+    CHECK_EQ(ta.count, 1);
+    if (ta.count == 1) {
+        CHECK(ta.anchors[0].flags & BR_X509_TA_CA);
+        CHECK_EQ(ta.anchors[0].pkey.key_type, BR_KEYTYPE_RSA);
+        CHECK(ta.anchors[0].dn.len > 0);
+    }
+    ferry_sim_trust_anchors_free(&ta);
+    CHECK_EQ(ta.count, 0);
+
+    path_in_dir(path, sizeof path, "server.pem"); /* a leaf: trusted directly, no CA flag */
+    CHECK_EQ(ferry_sim_trust_anchors_load(&ta, path), FERRY_OK);
+    CHECK_EQ(ta.count, 1);
+    if (ta.count == 1) {
+        CHECK(!(ta.anchors[0].flags & BR_X509_TA_CA));
+        CHECK_EQ(ta.anchors[0].pkey.key_type, BR_KEYTYPE_EC);
+    }
+    ferry_sim_trust_anchors_free(&ta);
+
+    path_in_dir(path, sizeof path, "server.key"); /* no certificate in it */
+    CHECK_EQ(ferry_sim_trust_anchors_load(&ta, path), FERRY_E_CORRUPT);
+    path_in_dir(path, sizeof path, "no-such-file.pem");
+    CHECK_EQ(ferry_sim_trust_anchors_load(&ta, path), FERRY_E_IO);
+    {
+        static const char broken[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        CHECK_EQ(ferry_sim_trust_anchors_from_pem(&ta, broken, sizeof broken - 1), FERRY_E_CORRUPT);
+        CHECK_EQ(ta.count, 0);
+    }
+}
+
+static void test_https_fetch(void)
+{
+    struct tls_server s;
+    struct ferry_http_response resp;
+    struct sink sink;
+    int rc;
+
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    if (start_server(&s, "server") != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    rc = get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp);
+    CHECK_EQ(rc, FERRY_OK);
+    CHECK_EQ(resp.status, 200);
+    CHECK_EQ(sink.len, BODY_LEN);
+    CHECK_EQ(sink.mismatches, 0);
+    if (rc != FERRY_OK)
+        fprintf(stderr, "  BearSSL error %d\n", ferry_sim_tls_last_error(&tls));
+
+    CHECK_EQ(get("ca.pem", "127.0.0.1", s.port, "/ok.http", &sink, &resp), FERRY_OK);
+    CHECK_EQ(sink.len, BODY_LEN);
+
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/chunked.http", &sink, &resp), FERRY_OK);
+    CHECK_EQ(sink.len, 5000);
+    CHECK_EQ(sink.mismatches, 0);
+
+    /* truncated over TLS: the server closes early, the framing tells */
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/trunc.http", &sink, &resp), FERRY_E_HTTP_LENGTH);
+    CHECK_EQ(sink.len, 500);
+
+    /* a redirect from https to plain http is refused */
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/down.http", &sink, &resp), FERRY_E_HTTP_REDIRECTS);
+    CHECK_EQ(resp.status, 302);
+
+    /* the same server, but the device trusts only another CA */
+    CHECK_EQ(get("other-ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
+    CHECK_EQ(sink.len, 0);
+    stop_server(&s);
+}
+
+static void test_certificate_from_other_ca(void)
+{
+    struct tls_server s;
+    struct ferry_http_response resp;
+    struct sink sink;
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    if (start_server(&s, "other") != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
+    CHECK_EQ(resp.status, 0);
+    CHECK_EQ(sink.len, 0);
+    stop_server(&s);
+}
+
+static void test_certificate_for_other_name(void)
+{
+    struct tls_server s;
+    struct ferry_http_response resp;
+    struct sink sink;
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    if (start_server(&s, "wrongname") != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_BAD_SERVER_NAME);
+    CHECK_EQ(get("ca.pem", "127.0.0.1", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(sink.len, 0);
+    stop_server(&s);
+}
+
+static void make_fixtures(void)
+{
+    char cmd[600], head[200];
+    if (system("openssl version >/dev/null 2>&1") != 0)
+        return;
+    if (mkdtemp(dir) == NULL)
+        return;
+    snprintf(cmd, sizeof cmd, "sh '%s' '%s'", cert_script, dir);
+    if (system(cmd) != 0) {
+        printf("FAIL making certificates (see %s/openssl.log)\n", dir);
+        return;
+    }
+    snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n", BODY_LEN);
+    write_response("ok.http", head, BODY_LEN, NULL);
+    write_response("trunc.http", "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", 500, NULL);
+    write_response("down.http", "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/ok.http\r\n"
+                                "Content-Length: 0\r\n\r\n", 0, "");
+    {
+        /* 5000 pattern bytes as 5 chunks of 1000 */
+        char path[256];
+        FILE *f;
+        unsigned k, i;
+        path_in_dir(path, sizeof path, "chunked.http");
+        f = fopen(path, "wb");
+        if (f == NULL)
+            return;
+        fputs("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", f);
+        for (k = 0; k < 5; k++) {
+            fputs("3e8\r\n", f);
+            for (i = 0; i < 1000; i++)
+                fputc(http_testserver_byte(k * 1000u + i), f);
+            fputs("\r\n", f);
+        }
+        fputs("0\r\n\r\n", f);
+        fclose(f);
+    }
+    have_certs = 1;
+}
+
+int main(int argc, char **argv)
+{
+    char cmd[300];
+    int rc;
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s CERT_SCRIPT\n", argv[0]);
+        return 2;
+    }
+    cert_script = argv[1];
+    signal(SIGPIPE, SIG_IGN);
+    make_fixtures();
+    if (!have_certs && system("openssl version >/dev/null 2>&1") == 0) {
+        printf("FAIL could not make the TLS fixtures\n");
+        return 1;
+    }
+    RUN(test_trust_anchor_loader);
+    RUN(test_https_fetch);
+    RUN(test_certificate_from_other_ca);
+    RUN(test_certificate_for_other_name);
+    rc = check_done();
+    if (have_certs) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", dir);
+    }
+    return rc;
+}
