@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FERRY_QUIET_SETUP=1 bash scripts/setup.sh
 cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DFERRY_SANITIZE=OFF >/dev/null
-cmake --build build/bench -j"$(nproc)" --target bench_boot bench_wear >/dev/null
+cmake --build build/bench -j"$(nproc)" --target bench_boot bench_wear bench_agent ferry >/dev/null
 bin=build/bench/bench
 
 count() { # instructions executed inside measured_* for: bench_boot ARGS...
@@ -30,6 +30,7 @@ ver=$(count verify)
 normal=$(count boot-normal); count boot-normal >/dev/null; normal_sim=$SIM
 update=$(count boot-update); count boot-update >/dev/null; update_sim=$SIM
 wear=$("$bin/bench_wear")
+download=$(bash bench/download.sh build/bench)
 
 results=bench/results.md
 {
@@ -57,5 +58,9 @@ results=bench/results.md
   echo "in the status area (one bank per operation)."
   echo
   echo "$wear"
+  echo
+  echo "$download"
+  echo
+  echo "Cortex-M footprint and on-target cycle counts: [footprint.md](footprint.md) (\`bench/footprint.sh\`)."
 } >"$results"
 cat "$results"
