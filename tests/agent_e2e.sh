@@ -106,6 +106,47 @@ expect "[app] no update: timed out"
 expect "[app] staying on v1.0.0"
 ok "stalled server reported, v1 kept"
 
+say "Any static web server: a real nginx on loopback serves the repository the agent updates from"
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+if [ -x "$nginx" ]; then
+  prefix=$work/nginx
+  mkdir -p "$prefix/logs" "$prefix/tmp"
+  nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  user_line=""
+  [ "$(id -u)" != 0 ] || user_line="user root;"
+  cat >"$prefix/nginx.conf" <<CONF
+$user_line
+daemon off;
+worker_processes 1;
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log $prefix/logs/access.log;
+    client_body_temp_path $prefix/tmp/body;
+    default_type application/octet-stream;
+    server { listen 127.0.0.1:$nport; root $work/repo; location / { } }
+}
+CONF
+  "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$prefix/logs/out" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $nport), 0.2)" 2>/dev/null && break
+    sleep 0.05
+  done
+  fresh_device "$work/dev-nginx"
+  device "$work/dev-nginx" FERRY_SIM_UPDATE_URL="http://127.0.0.1:$nport/"
+  expect "[app] update available: v2.0.0"
+  expect "installing v2.0.0"
+  expect "[app] hello from the Ferry sample application v2.0.0"
+  expect "passed, image confirmed"
+  grep -q 'GET /.*/images/2.0.0-.*\.img HTTP/1.1" 200' "$prefix/logs/access.log" \
+    || die "nginx served no image: $(cat "$prefix/logs/access.log")"
+  ok "nginx served the update; v2 installed and confirmed"
+else
+  echo "SKIP nginx step: nginx is not installed"
+fi
+
 if ! command -v openssl >/dev/null 2>&1; then
   echo "SKIP https steps: openssl is not installed"
   exit 0
