@@ -17,6 +17,7 @@ PACKAGES=(
   qemu-system-arm                 # Cortex-M firmware tests (mps2-an385)
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # firmware toolchain and its C library
   dpkg-dev                        # 'apt-get source bearssl' unpacks with dpkg-source
+  dosfstools mtools               # FAT tests: mkfs.fat, fsck.fat and mcopy are the judges
 )
 
 # The firmware compiles BearSSL from Debian's source package

@@ -55,6 +55,12 @@ const char *ferry_strerror(int err)
     case FERRY_E_MANIFEST_SIG:   return "release manifest signature invalid";
     case FERRY_E_NO_UPDATE:      return "no newer release";
     case FERRY_E_BUSY:           return "trial image pending: confirm first";
+
+    case FERRY_E_FAT_NOFS:       return "no fat filesystem";
+    case FERRY_E_FAT_FULL:       return "fat volume full";
+
+    case FERRY_E_SD_NOCARD:      return "no sd card";
+    case FERRY_E_SD_PROTO:       return "sd card protocol error";
     }
     return "unknown error";
 }

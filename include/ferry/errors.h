@@ -66,6 +66,14 @@ enum ferry_err {
     FERRY_E_MANIFEST_SIG = -61,   /* manifest signature missing, by an untrusted key, or invalid */
     FERRY_E_NO_UPDATE = -62,      /* the release is not newer than the running image */
     FERRY_E_BUSY = -63,           /* a trial image is pending: confirm it before downloading */
+
+    /* FAT filesystem (docs/fat.md) */
+    FERRY_E_FAT_NOFS = -70,       /* no FAT volume on the device, bare or in an MBR partition */
+    FERRY_E_FAT_FULL = -71,       /* no free cluster or directory entry left on the volume */
+
+    /* SD card in SPI mode (docs/sd-card.md) */
+    FERRY_E_SD_NOCARD = -72,      /* no card answers on the bus (none inserted, or no power) */
+    FERRY_E_SD_PROTO = -73,       /* the card answered, but not as the SD protocol says */
 };
 
 /* Short, stable, human-readable text for an error code ("ok" for 0). Never NULL. */

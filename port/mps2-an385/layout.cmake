@@ -35,6 +35,12 @@ set(BOARD_STAGING_SIZE    0x00081000) # 516 KiB
 set(BOARD_STATUS_OFF      0x00101000)
 set(BOARD_STATUS_SIZE     0x00002000) # two 4 KiB banks
 
+# The SD card of the card bootloader (ferry-boot-card, docs/sd-card.md): a
+# raw card image kept in the upper half of the backing file, read and
+# written as 512-byte blocks like a card, never as flash.
+set(BOARD_CARD_OFF        0x00800000)
+set(BOARD_CARD_SIZE       0x00800000) # 8 MiB
+
 # Images: the application's vector table sits at slot start + header size,
 # and VTOR needs it aligned to its size rounded up to a power of two
 # (16 + 32 vectors = 192 bytes -> 256). 1024 leaves room for metadata.
@@ -51,4 +57,4 @@ set(BOARD_LAYOUT_VARS
   BOARD_APP_RAM_BASE BOARD_APP_RAM_SIZE BOARD_FLASH_BASE BOARD_FLASH_SIZE BOARD_SECTOR_SIZE
   BOARD_PROGRAM_UNIT BOARD_PRIMARY_OFF BOARD_PRIMARY_SIZE BOARD_STAGING_OFF BOARD_STAGING_SIZE
   BOARD_STATUS_OFF BOARD_STATUS_SIZE BOARD_HEADER_SIZE BOARD_VECTOR_ALIGN BOARD_CPU_HZ
-  BOARD_TRIAL_WDOG_TICKS)
+  BOARD_TRIAL_WDOG_TICKS BOARD_CARD_OFF BOARD_CARD_SIZE)

@@ -1,7 +1,7 @@
 /*
  * ferry-sim: the device of the host simulator port.
  *
- *   ferry-sim [--board NAME] --dir DIR run [--cycles N] [--watchdog-ms MS]
+ *   ferry-sim [--board NAME] [--card IMAGE] --dir DIR run [--cycles N] [--watchdog-ms MS]
  *       power on: bootloader -> application, again after every reset the
  *       application asks for, crash or watchdog reset, until the application
  *       powers the device off or N cycles have passed.
@@ -10,6 +10,10 @@
  *                               the factory programmer (bypasses the bootloader)
  *   ferry-sim ... erase primary|staging
  *   ferry-sim ... status        what the status area says
+ *
+ * --card IMAGE inserts an SD card (a FAT card image file): every boot first
+ * stages its update.bin, if valid and newer, before the boot decision
+ * (docs/sd-card.md).
  *
  * The trusted public key is compiled in (sim_trusted_key.c, generated from a
  * PEM key at build time), like a real bootloader's.
@@ -21,6 +25,7 @@
 #include "ferry/errors.h"
 #include "ferry_host.h"
 #include "sim_board.h"
+#include "sim_card.h"
 #include "sim_device.h"
 
 extern const struct ferry_pubkey ferry_trusted_keys[];
@@ -34,20 +39,21 @@ extern const unsigned ferry_trusted_key_count;
 #endif
 
 struct opts {
-    const char *board, *dir, *cmd, *arg1, *arg2;
+    const char *board, *dir, *cmd, *arg1, *arg2, *card;
     unsigned cycles, watchdog_ms;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ferry-sim [--board NAME] --dir DIR COMMAND\n"
+            "usage: ferry-sim [--board NAME] [--card IMAGE] --dir DIR COMMAND\n"
             "commands:\n"
             "  run [--cycles N] [--watchdog-ms MS]  power on and run until power-off\n"
             "  boot                                 one boot decision, no application\n"
             "  flash primary|staging IMAGE          factory-program an image\n"
             "  erase primary|staging                erase a slot\n"
             "  status                               show install/trial state\n"
+            "--card IMAGE: an SD card image (FAT); a valid newer update.bin on it is installed\n"
             "The device identity is vendor '%s', class '%s'.\n", SIM_VENDOR_NAME, SIM_CLASS_NAME);
 }
 
@@ -64,6 +70,8 @@ static int parse(int argc, char **argv, struct opts *o)
             exit(0);
         } else if (!strcmp(a, "--board") && i + 1 < argc) {
             o->board = argv[++i];
+        } else if (!strcmp(a, "--card") && i + 1 < argc) {
+            o->card = argv[++i];
         } else if (!strcmp(a, "--dir") && i + 1 < argc) {
             o->dir = argv[++i];
         } else if (!strcmp(a, "--cycles") && i + 1 < argc) {
@@ -184,6 +192,8 @@ static int boot_once(const struct opts *o, uint8_t **payload, uint32_t *len, int
     int err = open_board(o, &b);
     if (err)
         return err;
+    if (o->card)
+        (void)sim_card_stage(o->card, &b.cfg); /* reported; never stops the boot */
     err = ferry_boot(&b.cfg, &res);
     if (err) {
         printf("[boot] no valid image to run (%s): staying in the bootloader\n", ferry_strerror(err));
