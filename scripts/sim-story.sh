@@ -25,8 +25,11 @@ ok() { printf '%s   ok: %s%s\n' "$G" "$*" "$N"; }
 die() { printf '%s   FAILED: %s%s\n' "$R" "$*" "$N" >&2; exit 1; }
 # Powers the device on until it switches itself off; keeps the console text.
 device() {
-  DEVICE_OUT=$(env FERRY_SIM_UPDATE_URL="$url" "$sim" --dir "$work/device" run \
-    --watchdog-ms 700 --cycles 6 | tee /dev/stderr) || die "ferry-sim exited with an error"
+  # The console streams to the screen (through the inherited stderr, so a log
+  # file keeps its order) and is kept for the checks.
+  env FERRY_SIM_UPDATE_URL="$url" "$sim" --dir "$work/device" run --watchdog-ms 700 --cycles 6 \
+    | tee "$work/console.txt" >&2 || die "ferry-sim exited with an error"
+  DEVICE_OUT=$(cat "$work/console.txt")
 }
 expect() { grep -qF -- "$1" <<<"$DEVICE_OUT" || die "expected console line: $1"; }
 reject() { ! grep -qF -- "$1" <<<"$DEVICE_OUT" || die "unexpected console line: $1"; }
