@@ -5,43 +5,19 @@
  * update.bin is verified, copied into the staging slot and renamed
  * update.old, and ferry_boot() installs it on this same boot. Whatever the
  * card holds, or if there is none, the boot goes on as without it.
- * The rest is boot_main.c's, kept the same line for line.
+ * The rest is the shared bootloader body (boot_start.c).
  */
 #include <stdint.h>
-#include "board.h"
-#include "boot_report.h"
 #include "cmsdk_uart.h"
-#include "cmsdk_watchdog.h"
-#include "cortexm.h"
-#include "device_ids.h"
 #include "ferry/boot.h"
 #include "ferry/card_update.h"
 #include "ferry/errors.h"
 #include "ferry/fat.h"
 #include "psram_card.h"
-#include "psram_flash.h"
+#include "boot_start.h"
 
-extern const struct ferry_pubkey ferry_trusted_keys[];
-extern const unsigned ferry_trusted_key_count;
-
-static const uint8_t vendor_id[16] = FERRY_VENDOR_ID;
-static const uint8_t class_id[16] = FERRY_CLASS_ID;
-
-static uint8_t scratch[1024];
 static uint8_t fat_buf[FERRY_FAT_SECTOR];
 static struct ferry_fat fat;
-
-static void feed(void *ctx)
-{
-    (void)ctx;
-    wdog_feed();
-}
-
-static void arm(void *ctx)
-{
-    (void)ctx;
-    wdog_arm(BOARD_TRIAL_WDOG_TICKS);
-}
 
 static void card_line(const char *text, int err)
 {
@@ -79,30 +55,5 @@ static void card_step(const struct ferry_boot_config *cfg)
 
 int main(void)
 {
-    struct ferry_boot_config cfg = {
-        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id},
-        .counter = 0,
-        .hooks = {0, feed, arm, boot_report_event},
-        .buf = scratch,
-        .buf_len = sizeof scratch,
-    };
-    struct ferry_boot_result res;
-
-    boot_report_init();
-    psram_flash_areas(&cfg.primary, &cfg.staging, &cfg.status);
-    card_step(&cfg);
-    int err = ferry_boot(&cfg, &res);
-    if (err != 0) {
-        boot_report_halt("nothing to run, staying in the bootloader", err);
-        for (;;)
-            cortexm_wait_for_interrupt();
-    }
-    uint32_t vtor = BOARD_FLASH_BASE + res.entry_off;
-    if (vtor % BOARD_VECTOR_ALIGN != 0) {
-        boot_report_halt("image header size breaks the vector table alignment", FERRY_E_ALIGN);
-        for (;;)
-            cortexm_wait_for_interrupt();
-    }
-    boot_report_jump(vtor);
-    cortexm_start_application(vtor);
+    boot_start(card_step);
 }
