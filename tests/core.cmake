@@ -1,7 +1,7 @@
 # The portable core needs nothing from an OS.
 add_test(NAME core.freestanding
-  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/core_freestanding.sh $<TARGET_FILE:ferry_core>
-          ${CMAKE_SOURCE_DIR}/src)
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/core_freestanding.sh ${CMAKE_SOURCE_DIR}/src
+          ${FERRY_CORE_ARCHIVES})
 # The template port compiles (its hooks are documented placeholders).
 add_library(ferry_port_template STATIC ${CMAKE_SOURCE_DIR}/port/template/ferry_port_template.c)
 target_link_libraries(ferry_port_template PRIVATE ferry_core)

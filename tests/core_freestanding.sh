@@ -5,11 +5,11 @@
 # fails. http-parser and jsmn are allowed too: both are plain C without an
 # OS. Also checks that core sources include no OS or libc headers beyond
 # the freestanding set, <string.h> and those two libraries' headers.
-#   core_freestanding.sh LIBFERRY_CORE_A SRC_DIR
+#   core_freestanding.sh SRC_DIR ARCHIVE...
 set -eu
-lib=$1 src=$2
-defined=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u)
-undefined=$(nm -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
+src=$1; shift # then the archives
+defined=$(nm -g --defined-only "$@" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u)
+undefined=$(nm -u "$@" | awk 'NF == 2 {print $2}' | sort -u)
 bad=""
 for s in $undefined; do
   case "$s" in

@@ -2,7 +2,7 @@
  * Test-only builder for Ferry v1 images (docs/image-format.md), host only.
  *
  * It lays the bytes out from the specification independently of the parser
- * in src/image.c, so the tests check the parser against the format rather
+ * in src/boot/image.c, so the tests check the parser against the format rather
  * than against itself. Signing uses BearSSL's deterministic (RFC 6979) ECDSA
  * with fixed test keys, so every build of the same spec gives the same bytes.
  */

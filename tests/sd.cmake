@@ -1,15 +1,15 @@
 # SD card in SPI mode (src/sd_spi*.c) against the simulated card
 # (port/sim/sd_card_model.c), and the bootloader's card flow
-# (src/card_update.c) on cards made by mkfs.fat + mcopy.
+# (src/card/card_update.c) on cards made by mkfs.fat + mcopy.
 add_executable(test_sd_spi test_sd_spi.c)
-target_include_directories(test_sd_spi PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_include_directories(test_sd_spi PRIVATE ${FERRY_PRIV_INCLUDE_DIRS})
 target_link_libraries(test_sd_spi PRIVATE ferry_sd_model ferry_testutil)
 add_test(NAME sd.spi COMMAND test_sd_spi)
 
 if(TARGET ferry_boot_fixture)
   add_executable(test_card_update test_card_update.c)
   target_link_libraries(test_card_update PRIVATE ferry_boot_fixture ferry_sd_model)
-  target_include_directories(test_card_update PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  target_include_directories(test_card_update PRIVATE ${FERRY_PRIV_INCLUDE_DIRS})
   # A FAT12 card on the demo board; a FAT32 card on a board with both slots
   # on one part and the staging slot on external NOR.
   add_test(NAME sd.card_update COMMAND test_card_update ${CMAKE_CURRENT_BINARY_DIR}/card-update demo 12)

@@ -1,7 +1,7 @@
 /*
  * The update agent downloading into update.bin on a memory card
- * (src/agent_card.c), and the bootloader taking it from there
- * (src/card_update.c): a fake network serves the release, the card is a
+ * (src/card/agent_card.c), and the bootloader taking it from there
+ * (src/card/card_update.c): a fake network serves the release, the card is a
  * mkfs.fat card in the simulated SD card, read through the real driver and
  * FAT code.
  *

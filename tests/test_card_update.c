@@ -1,5 +1,5 @@
 /*
- * The bootloader's card flow (src/card_update.c) end to end on the host:
+ * The bootloader's card flow (src/card/card_update.c) end to end on the host:
  * cards made by mkfs.fat and mcopy, read through the simulated SD card
  * (port/sim/sd_card_model.c), the SD driver and the FAT code, into a
  * simulated board whose bootloader then runs ferry_boot().

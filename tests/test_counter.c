@@ -1,5 +1,5 @@
 /*
- * Tests for the flash-backed anti-rollback counter (src/counter_flash.c).
+ * Tests for the flash-backed anti-rollback counter (src/boot/counter_flash.c).
  *
  *   test_counter basic              behaviour on every layout below
  *   test_counter powercut LAYOUT [all]

@@ -1,5 +1,5 @@
 /*
- * Image format v1: parser and verifier (src/image.c) against images laid out
+ * Image format v1: parser and verifier (src/boot/image.c) against images laid out
  * by tests/image_builder.h from the specification in docs/image-format.md.
  *
  * Out-of-area reads are caught three ways: every image under test sits in a

@@ -92,7 +92,7 @@ int ferry_card_stage(const struct ferry_boot_config *cfg, struct ferry_fat *fs,
                      const struct ferry_card_config *cc, struct ferry_card_result *res);
 
 /* mark_applied for bootloaders with the FAT write side: ferry_fat_rename()
- * then ferry_fat_sync(). In its own file (src/card_mark.c). */
+ * then ferry_fat_sync(). In its own file (src/card/card_mark.c). */
 int ferry_card_mark_rename(struct ferry_fat *fs, const char *from, const char *to);
 
 #endif

@@ -3,7 +3,7 @@
  *
  * The bootloader reads the stored minimum security counter and refuses images
  * below it; it advances the minimum once an image is confirmed. Real parts
- * may back this with OTP or eFuses; src/counter_flash.c provides a NOR-friendly
+ * may back this with OTP or eFuses; src/boot/counter_flash.c provides a NOR-friendly
  * implementation in a reserved flash area.
  *
  * read(ctx, &v):    v = the stored minimum (0 when never set).

@@ -8,9 +8,9 @@
  * Sectors are 512 bytes; the device's read_unit and program_unit must
  * divide 512 (an SD card's are 512).
  *
- * The read side (mount, open, size, read) is in src/fat_mount.c,
+ * The read side (mount, open, size, read) is in src/storage/fat_mount.c,
  * fat_cache.c, fat_table.c, fat_name.c, fat_dir.c and fat_read.c; the write
- * side in src/fat_alloc.c, fat_write.c and fat_entry.c. A read-only
+ * side in src/storage/fat_alloc.c, fat_write.c and fat_entry.c. A read-only
  * bootloader that calls no write function links none of the write side.
  *
  * Everything on the card is untrusted: an inconsistent boot sector, a

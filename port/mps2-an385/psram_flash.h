@@ -1,6 +1,6 @@
 /*
  * The mps2-an385's "flash": the file-backed PSRAM at BOARD_FLASH_BASE, driven
- * with NOR rules enforced in software (src/memflash.c) and the geometry of a
+ * with NOR rules enforced in software (src/common/memflash.c) and the geometry of a
  * Winbond W25Q128JV: 16 MiB, 4 KiB sectors, erased to 0xFF, programming
  * only clears bits and never twice. The bootloader and the applications open
  * the same device and describe Ferry's areas the same way.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A version with a build number (1.4.0+213) gives the image name
 # images/1.4.0+213-<digest>.img that docs/repository.md specifies; the
-# manifest must be one the device's parser (src/manifest.c) accepts, which
+# manifest must be one the device's parser (src/app/manifest.c) accepts, which
 # ferry publish checks before writing it, and the '+' must survive the trip
 # through a web server.
 set -eu

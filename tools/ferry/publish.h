@@ -54,7 +54,7 @@ int repo_manifest_parse(const char *text, size_t len, struct repo_manifest *m,
 
 /*
  * Reads manifest bytes with the device's own parser (ferry_manifest_parse,
- * src/manifest.c) and checks that it sees the same fields as `m`. 0, or -1
+ * src/app/manifest.c) and checks that it sees the same fields as `m`. 0, or -1
  * with the reason in err: a manifest a device refuses or reads differently
  * must never be published.
  */

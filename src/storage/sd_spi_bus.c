@@ -1,6 +1,6 @@
 /*
  * SD in SPI mode, bytes on the bus: chip select, CRCs, deadlines, command
- * frames and R1, busy waits, data blocks (contract: src/sd_spi_priv.h).
+ * frames and R1, busy waits, data blocks (contract: src/storage/sd_spi_priv.h).
  */
 #include "ferry/errors.h"
 #include "sd_spi_priv.h"

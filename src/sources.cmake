@@ -1,0 +1,21 @@
+# The portable core's source lists, one per component. Every build of the
+# core (host libraries, fuzz builds, firmware ports) takes them from here, so
+# a file moved between components is moved in one place.
+#
+#   common   error texts, flash area helpers, RAM flash device
+#   boot     what a bootloader links: image format, swap, status, counter, boot decision
+#   app      what an application links: confirm/trial, HTTP client, manifest, update agent
+#   storage  block devices, SD over SPI, FAT12/16/32
+#   card     the update.bin card flow (bootloader side) and the agent's download to a card
+#   crypto   the crypto seam's BearSSL backend
+set(FERRY_SRC_DIR ${CMAKE_CURRENT_LIST_DIR})
+foreach(part common boot app storage card)
+  string(TOUPPER ${part} PART)
+  file(GLOB FERRY_${PART}_SRC CONFIGURE_DEPENDS ${FERRY_SRC_DIR}/${part}/*.c)
+endforeach()
+set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
+set(FERRY_ALL_SRC ${FERRY_COMMON_SRC} ${FERRY_BOOT_SRC} ${FERRY_APP_SRC} ${FERRY_STORAGE_SRC}
+    ${FERRY_CARD_SRC} ${FERRY_CRYPTO_SRC})
+# Private headers (*_priv.h) are found through these.
+set(FERRY_PRIV_INCLUDE_DIRS ${FERRY_SRC_DIR}/boot ${FERRY_SRC_DIR}/app ${FERRY_SRC_DIR}/storage
+    ${FERRY_SRC_DIR}/card)
