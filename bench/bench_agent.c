@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Download-and-stage through the update agent, timed: the device side of
  * bench/download.sh. Runs on a RAM-backed simulated board (spi-nor-8m, room

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Boot benchmarks, measured with callgrind instruction counts (bench/run.sh).
  * Each measured piece is a noinline function named measured_*; run.sh tells

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Flash wear of one install and one revert, per board: erases of every
  * sector of the primary slot, the staging slot and the status area, from the

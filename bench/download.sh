@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Download-and-stage of a 1 MiB image through the update agent, against curl
 # fetching the same file from the same server (ferry serve on 127.0.0.1) in
 # the same run. Prints a Markdown section. Wall-clock times: the median of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Footprint and speed of the mps2-an385 bootloader (Cortex-M3), written to
 # bench/footprint.md:
 #   - flash size (arm-none-eabi-size) of every bootloader configuration:

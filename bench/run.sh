@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Ferry benchmarks. Instruction counts from callgrind are exact and repeatable
 # on one machine, so they are what we track (never timings in unit tests).
 # Builds without sanitizers (-O2), runs every benchmark, and rewrites

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CMake toolchain file for bare-metal Arm (Debian's gcc-arm-none-eabi and
 # libnewlib-arm-none-eabi). Generic: the port chooses the CPU with
 # FERRY_ARM_CPU (default cortex-m3); everything is built as Thumb code.

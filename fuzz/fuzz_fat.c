@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as an SD card, mounted as FAT; every
  * directory is walked (with the core's own iterator), every file found is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as the server's side of an HTTP
  * exchange, fed to ferry_http_get through the canned transport

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as a read-only flash area, parsed as a
  * slot and as a file; whatever parses is verified against the fixed test key

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Ferry demo: a simulated device is updated, attacked, and saved by its
 # watchdog. Builds everything it needs first (installing packages on a fresh
 # Debian 12 machine), then tells the story step by step.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fetches BearSSL's Debian source package into a build tree, for the firmware
 # build (the host links the packaged library; the target needs it compiled
 # for Thumb). Never run it inside the source tree: BearSSL source is not

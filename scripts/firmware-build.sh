@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds the mps2-an385 firmware (bootloaders, signed demo apps, benchmark)
 # with the same core sources as the host build.
 #

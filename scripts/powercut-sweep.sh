@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The full power-cut sweep: every board layout x every scenario x every flash
 # operation, cut between and inside operations, each also with two double
 # faults; then a seeded random soak of 10,000 runs with up to four cuts each.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian package Ferry needs to build, test, fuzz and benchmark.
 # Idempotent: it asks apt only for what is missing, and refreshes the package
 # lists only when something must be installed. Safe to run on every command.

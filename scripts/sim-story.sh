@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The update story on the simulated device, over the air, step by step,
 # checking every step. Used by scripts/demo.sh (the README's demo) and by the
 # test suite (sim.story). Everything runs on 127.0.0.1.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Ferry's test suite: installs what it needs, builds with AddressSanitizer and
 # UBSan (and the libFuzzer targets, with clang), and runs every test.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The portable core's source lists, one per component. Every build of the
 # core (host libraries, fuzz builds, firmware ports) takes them from here, so
 # a file moved between components is moved in one place.

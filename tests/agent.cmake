@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The update agent: release manifest parsing and signature, and the agent's
 # check / download / resume / failure cases against an in-process repository.
 add_executable(test_manifest test_manifest.c)

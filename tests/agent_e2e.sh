@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Over the air on the simulated device, end to end, with real processes and
 # sockets on 127.0.0.1 only:
 #   1. v2 is published (ferry publish) and served (ferry serve); the device

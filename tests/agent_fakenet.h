@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A release repository behind a fake network, for the agent's tests: a
  * struct ferry_transport that answers the HTTP client's GET requests from

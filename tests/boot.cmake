@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Boot decisions and install/revert on every simulated board.
 if(TARGET ferry_host)
   add_library(ferry_boot_fixture STATIC boot_fixture.c)

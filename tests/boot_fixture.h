@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared fixture for boot tests: a simulated board, a signing key, and signed
  * images made on the fly (payload bytes derived from a seed, so every image

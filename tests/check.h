@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Minimal test harness: CHECK* record a failure with file:line and go on;
  * RUN(fn) runs one test function; check_done() prints the plain summary line

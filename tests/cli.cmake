@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The host library (tools/ferry/ferry_host.h) and the `ferry` command-line tool.
 # Shell tests get the ferry binary and a scratch directory (recreated by the
 # test), then any helpers; exit 77 means skipped (openssl missing).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The portable core must not need an OS: its archive may only call the
 # compiler's memory primitives, BearSSL, and itself (plus sanitizer hooks in
 # a sanitized build). Any other external symbol (malloc, printf, open ...)

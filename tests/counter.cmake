@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The flash-backed anti-rollback counter: behaviour on every layout, then
 # power cuts at every operation (both modes, with double faults) per layout.
 if(TARGET ferry_sim_flash)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # FAT filesystem (docs/fat.md): unit tests on volumes built byte by byte in
 # memory, and the tool oracle: mkfs.fat and mcopy make the cards Ferry reads,
 # fsck.fat -n and mtools judge the cards Ferry writes (tests/fat/*.sh drive

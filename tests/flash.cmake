@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The flash seam: core wrappers, memory flash, block-device adapter, and the
 # strict simulator with power cuts.
 add_executable(test_flash test_flash.c)

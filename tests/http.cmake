@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The HTTP client (src/http_*.c), the host transports and the test server.
 
 # Host network transports: TCP with timeouts, BearSSL TLS over it, and trust

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A transport made of canned bytes, for the HTTP client's tests and its
  * fuzz target: connection k gets response k (the last one again once they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The misbehaving test HTTP server (http_testserver.h). Test code: plain
  * POSIX, one thread, blocking writes; reads and waits are bounded by poll.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A small HTTP server for the client's tests, on 127.0.0.1 with a port the
  * kernel picks, in a thread of the test process. It serves one connection

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Makes the certificates for the TLS tests in DIR (valid for two days):
 #   ca.pem / ca.key                 test CA (RSA 2048)
 #   server.pem / server.key         for localhost and 127.0.0.1, signed by the CA (EC P-256)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Image format v1, its crypto seam and the Wycheproof vectors.
 add_executable(test_image test_image.c)
 target_link_libraries(test_image PRIVATE ferry_core ferry_testutil bearssl)

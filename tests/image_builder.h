@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test-only builder for Ferry v1 images (docs/image-format.md), host only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writes a valid, signed test image (tests/image_builder.h defaults, test
  * key A) and optionally the signer's public key as DER SubjectPublicKeyInfo.

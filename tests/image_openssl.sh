@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Cross-checks the image format with openssl, following the recipe in
 # docs/image-format.md ("Checking a signature with openssl") step by step:
 # the trailer digest is SHA-256 of the protected bytes, the key ID is SHA-256

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Ferry on a Cortex-M3 under QEMU (mps2-an385): the firmware is cross-built
 # from the same core sources by scripts/firmware-build.sh, as a test fixture
 # (so the host build never needs the cross compiler or the network), then

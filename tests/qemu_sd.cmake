@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Ferry's SD driver and FAT code as firmware on QEMU's lm3s6965evb, against
 # QEMU's SD card (-drive if=sd): the card reader in port/lm3s6965evb is
 # cross-built by tests/card/lm3s_build.sh as a fixture (no BearSSL needed),

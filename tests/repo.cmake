@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The release repository (`ferry publish`, docs/repository.md) and the servers
 # that serve it: `ferry serve` (docs/server.md) and a real nginx. Shell tests
 # get the ferry binary and a scratch directory, then any helpers; exit 77

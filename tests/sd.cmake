@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # SD card in SPI mode (src/sd_spi*.c) against the simulated card
 # (port/sim/sd_card_model.c), and the bootloader's card flow
 # (src/card/card_update.c) on cards made by mkfs.fat + mcopy.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The simulated device end to end: the update story (tampered update refused,
 # install on trial + confirm, watchdog revert), exactly as the demo tells it.
 if(TARGET ferry-sim)

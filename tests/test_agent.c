@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent on a simulated board, against a release repository behind
  * an in-process fake network (agent_fakenet.h): the update itself, every

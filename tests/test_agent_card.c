@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent downloading into update.bin on a memory card
  * (src/card/agent_card.c), and the bootloader taking it from there

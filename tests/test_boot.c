@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Boot decisions on every simulated board: factory boot, install + trial +
  * confirm, install + no confirm -> revert, rejected images leave the device

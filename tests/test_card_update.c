@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's card flow (src/card/card_update.c) end to end on the host:
  * cards made by mkfs.fat and mcopy, read through the simulated SD card

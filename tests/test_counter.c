@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests for the flash-backed anti-rollback counter (src/boot/counter_flash.c).
  *

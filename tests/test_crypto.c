@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The crypto seam (src/crypto/bearssl.c): SHA-256 against the NIST example
  * vectors, ECDSA P-256 verification against the RFC 6979 A.2.5 signatures,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FAT unit tests on volumes built byte by byte in memory, so that every
  * corruption is exact: boot sectors that lie, chains that loop or leave the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests for the flash seam in the core: error text, the checked wrappers,
  * sector lookup on non-uniform layouts, areas, the memory flash and the

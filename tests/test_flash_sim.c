@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests for the strict flash simulator and the named layouts: every rule,
  * the counters, power cuts between and inside operations, determinism of the

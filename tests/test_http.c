@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP client against canned responses (tests/http_memtransport.h).
  * Every response is replayed with many recv sizes, from one byte at a time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP client over real sockets (port/sim/transport_tcp.c) against the
  * misbehaving test server (tests/http_testserver.h) on 127.0.0.1: every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HTTPS: the HTTP client over the BearSSL transport against `openssl
  * s_server -HTTP` on 127.0.0.1, with certificates the test makes at run time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * URL parsing and reference resolution (ferry_url_parse, ferry_url_resolve):
  * what is accepted, how it is split, and every refusal with its error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image format v1: parser and verifier (src/boot/image.c) against images laid out
  * by tests/image_builder.h from the specification in docs/image-format.md.

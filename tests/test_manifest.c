@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The release manifest: strict parsing (every field, every rule, JSON
  * grammar that jsmn alone lets through) and the detached signature.

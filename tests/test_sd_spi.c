@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SD-in-SPI driver (src/sd_spi*.c) against the simulated card
  * (port/sim/sd_card_model.c): identification of every card type, single and

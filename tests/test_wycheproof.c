@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ECDSA P-256 verification (src/crypto/bearssl.c) against the Wycheproof
  * "ecdsa_secp256r1_sha256_p1363" vectors: raw r||s signatures, the format of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the update agent with a memory card as its staging area.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the block-device seam for external storage (SPI NOR, SD card over
  * SPI, RAM, a host file).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Little-endian field access for Ferry's on-flash and on-wire formats, which
  * are all little-endian and byte-aligned (no struct overlays: the layout does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: an update from a memory card ("copy update.bin to a card, insert,
  * reboot"), one more way for an image to reach the staging slot.

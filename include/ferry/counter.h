@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the anti-rollback store, a monotonic counter behind a port hook.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the crypto seam. The core needs exactly two primitives: SHA-256 and
  * ECDSA P-256 verification. A backend (src/crypto/bearssl.c today; a hardware

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: a FAT12/16/32 filesystem over the block-device seam (an SD card,
  * a host file). docs/fat.md describes what is supported and how writes are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: a small HTTP/1.1 client for downloads (GET only), over the
  * transport seam (ferry/transport.h). No malloc: the caller gives one buffer.

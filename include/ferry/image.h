@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry signed image format v1: parser and verifier.
  * The byte layout is specified in docs/image-format.md; the short version:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: a flash device over a caller-owned memory buffer, with NOR rules
  * enforced in software (alignment, erase-before-program, whole-sector erase).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: an SD card in SPI mode as a block device (struct ferry_bd).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the SPI seam. A port gives a device driver (the SD card in SPI
  * mode, include/ferry/sd_spi.h) one peripheral on a SPI bus: its chip select,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry: the network seam. A port gives the HTTP client a byte stream to one
  * server: plain TCP, or TLS over TCP. The client never sees sockets, DNS or

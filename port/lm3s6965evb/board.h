@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lm3s6965evb (Stellaris LM3S6965, Cortex-M3) as QEMU emulates it: the
  * registers this port touches. QEMU wires an SD card (-drive if=sd) to SSI0

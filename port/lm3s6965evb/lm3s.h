@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lm3s6965evb port's board functions: console, SysTick time, reset,
  * and SSI0 + GPIO D0 as the SPI seam of the SD card.

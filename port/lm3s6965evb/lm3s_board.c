@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Console, time and reset of the lm3s6965evb port (contract: lm3s.h). */
 #include "board.h"
 #include "lm3s.h"

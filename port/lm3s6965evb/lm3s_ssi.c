@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SSI0 as the SPI seam of the SD card (include/ferry/spi.h): SPI mode 0,
  * 8-bit frames, one byte at a time through the FIFOs (write, then read the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lm3s6965evb card reader: Ferry's SD driver and FAT code on a real
  * (emulated) SD card. It identifies the card, mounts its FAT volume, lists

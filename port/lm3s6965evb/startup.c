@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cortex-M3 startup for the lm3s6965evb card reader: the vector table, the
  * reset handler (copies .data, zeroes .bss, calls main, then resets), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The demo application for mps2-an385, built three times:
  *   v1, v2  print their version, run a self-test and, when they run on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * On-target cost of verifying an image: loaded at 0x0 in place of the
  * bootloader, it times the SHA-256 of the image in the primary slot, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mps2-an385 (Cortex-M3 under QEMU): peripheral addresses and the memory map.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The card bootloader for mps2-an385 (ferry-boot-card): boot_main.c's
  * bootloader with a card slot. Before the boot decision it mounts the card

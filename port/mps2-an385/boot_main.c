@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Ferry bootloader for mps2-an385. Loaded at 0x0 and never updated; it
  * owns the reset vector. Every reset it hands the board to ferry_boot() and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the bootloader tells the outside world. Two implementations, chosen
  * by which file is linked: boot_report_uart.c (one console line per event)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bootloader without console: reports nothing (see boot_report.h). */
 #include "boot_report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bootloader's console (boot_report.h): one line per boot event on
  * UART0, prefixed "[boot]". Tests match these lines, so their wording is

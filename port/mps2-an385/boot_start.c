@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The body shared by the mps2-an385 bootloaders (boot_main.c, and
  * boot_card_main.c which stages a card update first). Loaded at 0x0 and never updated; it

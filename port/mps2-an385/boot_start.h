@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mps2-an385 bootloader body: builds the boot config from the board
  * (flash areas, trusted keys, identity, watchdog hooks, console events),

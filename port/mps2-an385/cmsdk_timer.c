@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CMSDK APB timer: CTRL +0x0 (bit 0 enable), VALUE +0x4 (counts down),
  * RELOAD +0x8.

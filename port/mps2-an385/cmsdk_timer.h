@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CMSDK APB timer 0 as a free-running 32-bit tick counter (25 MHz), for
  * on-target measurements. Under QEMU with -icount shift=0 one instruction

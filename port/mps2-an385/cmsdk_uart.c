@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CMSDK APB UART: DATA at +0x00, STATE at +0x04 (bit 0: TX buffer full),
  * CTRL at +0x08 (bit 0: TX enable), BAUDDIV at +0x10 (>= 16). QEMU drops

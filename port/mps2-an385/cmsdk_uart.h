@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Console on the CMSDK APB UART0 of the mps2-an385: transmit only, polled.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CMSDK APB watchdog: LOAD +0x000, CTRL +0x008 (bit 0 INTEN, bit 1 RESEN),
  * INTCLR +0x00C (any write clears the interrupt and reloads), LOCK +0xC00

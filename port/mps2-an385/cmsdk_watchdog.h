@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CMSDK APB watchdog of the mps2-an385, used for trial boots: the
  * bootloader arms it right before starting an image on trial, the image

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cortex-M3 core operations: reset, jump to an application, stack usage.
  * Register addresses are in board.h (the System Control Space is the same on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The memory map of the mps2-an385 port: the one place these numbers live.
 # The firmware gets them as -D definitions (board.h), the linker scripts via
 # configure_file, and the tests and tools through layout.env (shell syntax)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The card region of the PSRAM as a block device (contract: psram_card.h). */
 #include <string.h>
 #include "board.h"

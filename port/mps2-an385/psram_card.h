@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The card bootloader's SD card on mps2-an385: QEMU's mps2-an385 has no SD
  * slot, so the card is a raw card image in the PSRAM backing file at

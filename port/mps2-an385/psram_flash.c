@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Flash device over the PSRAM (psram_flash.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mps2-an385's "flash": the file-backed PSRAM at BOARD_FLASH_BASE, driven
  * with NOR rules enforced in software (src/common/memflash.c) and the geometry of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cortex-M3 startup for every mps2-an385 program (bootloader, applications,
  * benchmark): the vector table, the reset handler and the fault handlers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The preset table. Sizes are kept to 1 MiB unless the part is bigger, so a
  * test that loops over every layout stays fast. Program units covered:

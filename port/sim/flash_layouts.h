@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Named flash geometries for tests and the simulator ("stm32f4", "spi-nor",
  * ...). Pure data: adding a layout is adding one table entry in

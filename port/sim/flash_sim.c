@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The strict flash simulator (contract in flash_sim.h). Host code: it may
  * use the C library and POSIX (malloc, mmap), unlike the portable core.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry host simulator: a flash device stricter than silicon, with power cuts.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Makes the development signing key once; an existing key is kept, because
 # images may already be signed with it. Run with -DFERRY=<tool> -DKEY=<path>.
 if(NOT EXISTS "${KEY}")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sample application's update step (sample_agent.h): what an
  * application on a real device does with the Ferry agent, on the simulator's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sample application's update step: the Ferry agent wired to the
  * simulated device (its flash, the host's TCP, optionally TLS), with a text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sample application of the simulator: prints its version, and when it
  * runs on trial it checks itself and confirms. Built as v1, v2 and a faulty

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An SD card in SPI mode, simulated byte by byte (contract: sd_card_model.h).
  * Host code: uses the C library and POSIX (mmap for file cards).

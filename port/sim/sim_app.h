@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a simulated application gets from its "hardware": the flash of the
  * device it runs on (the same board the bootloader used) and the watchdog.

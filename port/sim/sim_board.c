@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated boards: see sim_board.h. */
 #include <stdio.h>
 #include <string.h>

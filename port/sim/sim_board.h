@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Simulated boards: flash devices (internal, and optionally an external SPI
  * NOR), and where the primary slot, staging slot and status area live on

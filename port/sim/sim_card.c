@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulated device's card slot (contract: sim_card.h). */
 #include <stdio.h>
 #include "ferry/card_update.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device's card slot: a card image file (made by mkfs.fat +
  * mcopy, or a real card's dump) read through the simulated SD card, the SD

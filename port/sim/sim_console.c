@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulated bootloader's console: one line per boot event. */
 #include <stdio.h>
 #include "sim_device.h"

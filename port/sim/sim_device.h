@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The simulated device: the bootloader of the host simulator port. One
  * process run is one power cycle of a device whose flash lives in files.

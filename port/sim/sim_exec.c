@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Runs an application image as a child process, from memory: the payload of
  * the verified image is copied into an anonymous memfd and executed with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * POSIX TCP transport with timeouts (transport_tcp.h). Sockets are
  * non-blocking; connect, send and recv each wait with poll() for at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Host TCP transport (POSIX sockets) for the HTTP client: a
  * struct ferry_transport whose every wait is a poll() bounded by the

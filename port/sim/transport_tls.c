@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BearSSL TLS client transport (transport_tls.h). The engine is driven with
  * br_sslio; its low-level callbacks call the underlying transport with the

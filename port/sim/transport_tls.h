@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TLS client transport: BearSSL's TLS 1.2 client over any other transport
  * (normally ferry_sim_tcp), validating the server with br_x509_minimal

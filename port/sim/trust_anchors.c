@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PEM certificates to BearSSL trust anchors (trust_anchors.h), with
  * br_pem_decoder and br_x509_decoder. Host code: allocates with malloc.

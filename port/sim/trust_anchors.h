@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Host helper: trust anchors for the TLS transport from a PEM file, at run
  * time (tests and the simulator make their CA with openssl when they run).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry port template. Copy this file to port/<your-board>/, fill in every
  * PORT: block, and you have a bootloader. port/sim/ is a complete port for

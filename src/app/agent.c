@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent: configuration and the release check
  * (include/ferry/agent.h; the whole story in docs/agent.md).

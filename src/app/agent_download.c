@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent's download loop (include/ferry/agent.h, docs/agent.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent's internal parts (include/ferry/agent.h is the contract):
  *   agent.c           configuration, the manifest check and the decision

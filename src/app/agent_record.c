@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The resume record of the update agent: a small log in the first sector of
  * the staging slot (docs/agent.md, "Resume record"). That sector lies below

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writing a downloaded image into the staging slot (docs/agent.md).
  *

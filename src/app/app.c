@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Application-side trial-boot API: see include/ferry/app.h. */
 #include "ferry/app.h"
 #include "ferry/errors.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry_http_get (ferry/http.h): one GET per connection, redirects followed
  * here, the response itself read by http_response.c.

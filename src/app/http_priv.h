@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Private to the HTTP client: the URL checks shared by the request builder,
  * and the response reader (http_response.c) that ferry_http_get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reads one HTTP response with http-parser and decides it (http_priv.h).
  *

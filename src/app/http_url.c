@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * URL parsing and reference resolution for the HTTP client (ferry/http.h).
  * Only what a download needs: http and https, host, port, path with query.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Release manifest: signature check and strict parser (include/ferry/manifest.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry_boot(): one reset's worth of decisions. The state machine is drawn in
  * docs/design.md; in short:

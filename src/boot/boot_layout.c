@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Layout rules (docs/design.md, "Layout rules"), checked on every boot before
  * anything is written: a wrong layout must fail loudly, not corrupt a slot.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The anti-rollback counter in a reserved flash area (contract in
  * include/ferry/counter_flash.h, format in docs/counter-format.md).

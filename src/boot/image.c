@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry signed image format v1: parser and verifier (include/ferry/image.h).
  * The byte format and the order in which rules are checked are specified in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Status banks. A bank is valid when its header's check value matches; a torn
  * header program or a torn bank erase leaves a bank that simply is not valid,

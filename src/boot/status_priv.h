@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The boot status area: two banks, each holding one operation (an install or
  * a revert) as a checked header followed by one-shot progress markers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit geometry of the swap: where primary and staging sector boundaries
  * coincide. Pure functions of the two slots' geometry, so the bootloader, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Swap geometry and the swap engine (docs/design.md, "Swap").
  *

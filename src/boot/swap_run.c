@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The swap engine: moves one image into the primary slot and the other out to
  * the staging slot, one unit at a time, with a progress marker after every

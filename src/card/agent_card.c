@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The update agent's download to a memory card (contract:
  * include/ferry/agent_card.h). The network side follows agent_download.c:

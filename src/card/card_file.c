@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An open FAT file as a read-only flash device (contract: card_priv.h). */
 #include <string.h>
 #include "card_priv.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Marking a card's update file as applied by renaming it: the one piece of
  * the card flow that needs the FAT write side, kept apart so that a

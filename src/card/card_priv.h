@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared by the card flow (card_update.c) and the agent's card download
  * (agent_card.c): an open FAT file seen as a read-only flash device, so the

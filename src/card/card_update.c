@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An update from a card: verify update.bin on a FAT volume and stage it
  * (contract and power-cut argument: include/ferry/card_update.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flash seam's checked wrappers, sector lookup and areas
  * (contracts in include/ferry/flash.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A flash device over a memory buffer, with NOR rules enforced in software
  * (contract in include/ferry/memflash.h).

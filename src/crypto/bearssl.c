@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry crypto seam, BearSSL backend (include/ferry/crypto.h).
  *

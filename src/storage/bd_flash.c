@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A flash-seam view of an erasable block device (contract in
  * include/ferry/blockdev.h): one region of uniform erase_unit sectors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Write side, the FAT: the cache's write-back (a FAT sector goes to every
  * copy, copy 0 first), setting entries, allocating and freeing clusters,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The volume's one-sector cache and direct device reads. Sector numbers
  * are device sectors of 512 bytes; the mount checked that the volume lies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Directories: walking their slots (the fixed FAT12/16 root, or a cluster
  * chain of at most 65,536 slots), finding a name among them (long-name

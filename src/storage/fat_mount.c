@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Mounting a FAT volume: find the boot sector (sector 0, or the first MBR
  * partition that holds one), check its geometry against itself and the

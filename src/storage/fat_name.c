@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Names: a path component in its 8.3 form, and compared with long-name
  * entries. Long names are UTF-16 on disk and UTF-8 in paths; they are

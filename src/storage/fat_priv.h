@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry FAT internals shared by src/fat*.c. On-disk layout reference
  * (all fields little-endian, read with ferry_get_le*):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Opening and reading files. Reads are random access: the handle keeps
  * the last cluster it reached, so sequential reads walk each link once.

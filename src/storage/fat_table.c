@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reading the FAT: entries of 12, 16 or 28 bits, normalised so that the
  * rest of the code need not know the width, and chain walks that are

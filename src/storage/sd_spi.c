@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SD in SPI mode: identification (contract: include/ferry/sd_spi.h).
  * The steps follow the SD Physical Layer specification's SPI-mode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SD in SPI mode: block reads and writes, and the card as a struct ferry_bd
  * (contract: include/ferry/sd_spi.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SD in SPI mode, bytes on the bus: chip select, CRCs, deadlines, command
  * frames and R1, busy waits, data blocks (contract: src/storage/sd_spi_priv.h).

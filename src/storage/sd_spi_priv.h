@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The SD-in-SPI driver's internal parts (include/ferry/sd_spi.h is the
  * contract):

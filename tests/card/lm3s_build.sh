@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds the lm3s6965evb card reader (port/lm3s6965evb) with the cross
 # compiler: only the SD driver and FAT code of the core, so no BearSSL and
 # no network are needed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The full card install as firmware: mps2-an385 under QEMU with the card bootloader.
 
 QEMU's mps2-an385 has no SD slot, so ferry-boot-card reads its card from a

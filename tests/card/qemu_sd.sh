@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The SD driver and FAT code on QEMU's lm3s6965evb, against QEMU's own SD
 # card (SSI0, chip select GPIO D0): cards are made at test time by mkfs.fat
 # and mcopy (image sizes a power of two, as QEMU requires), the firmware

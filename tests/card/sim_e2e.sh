@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The card flow on the simulated device, end to end: cards made by mkfs.fat
 # and mcopy, inserted with ferry-sim --card, the device powered on.
 #

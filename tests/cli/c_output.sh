@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The C that `ferry getpub --format c` and `ferry uuid --format c` print
 # compiles cleanly against include/ferry/image.h, and holds the right bytes:
 # a program built from it prints the point, key ID and UUIDs, which must match

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry verify against damaged and mismatched images. Each case must exit 1,
 # print nothing on stdout (no "OK") and one stderr line naming exactly what
 # is wrong.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Signatures interoperate with openssl in both directions:
 #  (a) openssl verifies the signature in a ferry-signed image over the
 #      protected bytes (raw r||s converted to DER);

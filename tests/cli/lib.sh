@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the CLI test scripts; sourced after `set -eu`.
 # Arguments of every script: FERRY_BINARY WORK_DIR [helpers...]. The work
 # directory is emptied and becomes the current directory.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Keys written by openssl in each of its usual forms work; ferry's own keys
 # and public keys are byte-identical to what openssl writes; keys of other
 # types and curves are refused with a message naming the problem.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # keygen -> getpub -> sign -> verify -> info, and the promises around them:
 # keygen does not overwrite, sign is deterministic, info (text and JSON)
 # shows what sign was told, uuid agrees with what sign wrote.

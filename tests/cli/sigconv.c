@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test helper: converts an ECDSA P-256 signature between the raw r||s form
  * (64 bytes, as in a Ferry trailer) and the DER form openssl uses

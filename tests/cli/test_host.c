@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The host library (tools/ferry/ferry_host.h): RFC 6979 determinism of
  * signing, the image bytes ferry_host_sign writes (checked field by field and

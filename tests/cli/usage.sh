@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The command line itself: --help everywhere (exit 0, stdout), and every
 # mistake answered with one stderr line that says what to do, exit 2.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fat_tool: Ferry's FAT code driven from the shell, so that the scripts in
  * tests/fat/ can put mkfs.fat, mtools and fsck.fat on either side of it.

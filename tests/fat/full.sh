@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Tool oracle, a full volume: Ferry writes one file until the volume has no
 # cluster left (FERRY_E_FAT_FULL, the refused write changing nothing), and
 # fills the fixed FAT12/16 root directory (made small: mkfs.fat -r 32) until no slot is left. fsck.fat -n

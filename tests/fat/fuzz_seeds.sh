@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Seeds for fuzz/fuzz_fat.c: small real volumes, made by mkfs.fat with files
 # put there by mcopy (or by Ferry, where mtools cannot: a FAT32 volume with
 # few clusters), packed by fat_tool (flags, size, the image without its

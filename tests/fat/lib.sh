@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the FAT tool-oracle scripts (sourced, bash). The real tools are
 # the judges: mkfs.fat makes the volumes, mtools puts files on them and reads
 # back what Ferry wrote, fsck.fat -n checks every volume Ferry has written.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Power cuts during Ferry's writes, judged by fsck.fat: every operation is
 # run once to count the sectors it programs, then once per cut point k
 # (the device refuses every program after the first k sectors, as a cut

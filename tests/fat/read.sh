@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Tool oracle, reading: volumes made by mkfs.fat, files put there by mcopy,
 # read back by Ferry byte-exact (sequential reads of odd sizes and random
 # reads, tests/fat/fat_tool.c "cmp").

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Tool oracle, writing: Ferry creates, overwrites (bigger, smaller, in
 # place, past the end), truncates, renames and removes files on volumes made
 # by mkfs.fat (next to files mcopy put there); after every operation

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The linker scripts refuse layouts that would fail on a real Cortex-M:
 # relinks the demo app and the bootloader from the firmware build with
 # generated/app.ld and boot.ld changed one number at a time, and expects the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry merge: bootloader + signed images laid out as flash holds them, and
 # every alignment rule it must refuse with a message naming the rule
 # (docs/merge.md). Needs no QEMU and no cross compiler.

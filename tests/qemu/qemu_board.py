@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The mps2-an385 board under QEMU, as the firmware tests see it.
 
 A Board owns a work directory with the flash backing file (QEMU's PSRAM,

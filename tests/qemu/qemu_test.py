@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Ferry's firmware on QEMU mps2-an385: the bootloader and the demo apps as
 built by scripts/firmware-build.sh, booted from a file-backed flash.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A version with a build number (1.4.0+213) gives the image name
 # images/1.4.0+213-<digest>.img that docs/repository.md specifies; the
 # manifest must be one the device's parser (src/app/manifest.c) accepts, which

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Several device classes live side by side: one run publishes two classes;
 # publishing one later leaves the other untouched; two publishers running at
 # once (they take turns on the repository lock) both succeed.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Any static web server can serve a repository: a real nginx, started here on
 # a free loopback port with a configuration written to a temporary prefix
 # (pid, logs and temporary files inside it), serves what ferry publish wrote.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry publish writes the repository layout of docs/repository.md: the image
 # copied byte for byte under its version-and-digest name, a manifest with
 # exactly the specified bytes (fields checked with jq), and a 96-byte

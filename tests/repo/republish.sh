@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Publishing into an existing repository: the same image again changes
 # nothing; a higher version replaces the release and keeps the old image; a
 # lower version, another image under a published version, a lower security

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry serve on loopback, driven with curl: GET and HEAD with the right
 # lengths, single ranges (206, Content-Range, 416), 404/405, path traversal
 # and symbolic links out of the root refused, one common-log-format line per

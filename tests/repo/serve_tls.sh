@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry serve over TLS with a certificate from a test CA that openssl makes
 # here: curl trusting that CA fetches the manifest and a range of the image;
 # curl trusting nothing or another CA refuses the server; a certificate and

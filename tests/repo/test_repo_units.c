@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the pure parts of `ferry publish` and `ferry serve`: the
  * manifest writer and strict reader, image path rules, URL path checks and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ferry publish --verify-repo finds what a device would refuse: a changed
 # manifest, a missing or foreign signature, a changed, missing or misnamed
 # image, a manifest in the wrong class directory. Each case exits 1 and names

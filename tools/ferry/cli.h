@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared pieces of the `ferry` commands: option parsing, strict number and
  * version parsing, messages, key and UUID arguments.

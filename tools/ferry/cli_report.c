@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One precise line for an image that failed parsing or verification: the
  * project's text for the error plus the specifics that help fix it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry getpub: the public part of one or more keys, as PEM, as C source for
  * the bootloader's trusted-key table, or as key IDs.

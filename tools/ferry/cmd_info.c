@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry info: every field of an image's header, metadata and trailer, as
  * text or JSON. Checks the structure and whether the digest matches the

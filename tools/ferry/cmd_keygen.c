@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry keygen: create a P-256 signing key (PKCS#8 PEM, mode 0600).
  */

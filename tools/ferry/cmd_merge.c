@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry merge: lays a bootloader and signed images out the way a device's
  * flash holds them, after checking every alignment rule a device depends on.

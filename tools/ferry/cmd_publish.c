@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry publish: signed images in, a static release repository out
  * (docs/repository.md). Every image is verified, every decision is made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry serve DIR: the development server for a release repository (or any
  * directory of static files). GET and HEAD, one byte range per request,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry sign: raw application binary in, signed Ferry image out.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry uuid: the vendor and device-class UUIDs a device must be configured
  * with, computed exactly as ferry sign computes them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry verify: the same checks a device makes before it accepts an image
  * (structure, digest, trusted key, signature, vendor and class), on a file.

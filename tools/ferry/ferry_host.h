@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ferry host library: keys, image signing, UUIDs and file helpers for the
  * `ferry` command-line tool and for host-side tests.

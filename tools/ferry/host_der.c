@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A strict DER reader for the two small structures the host tools read
  * themselves (BearSSL has no SubjectPublicKeyInfo decoder): a P-256 public

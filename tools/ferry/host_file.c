@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Whole-file read and write for the host tools. errno is left as the failing
  * call set it, so callers can print strerror(errno).

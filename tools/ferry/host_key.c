@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * P-256 keys: creation from a scalar or the system RNG, and signing a hash.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loading a P-256 key from a PEM file: SEC1 or PKCS#8 private keys (through
  * BearSSL's private key decoder) and SubjectPublicKeyInfo public keys

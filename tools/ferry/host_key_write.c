@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writing keys as PEM: the private key as PKCS#8 (what `openssl genpkey`
  * writes) in a file only its owner can read, the public key as

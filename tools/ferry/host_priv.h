@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal helpers shared by the host library's files. Not installed, not
  * part of the ferry_host API.

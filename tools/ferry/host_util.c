@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Small helpers of the host library: error text, wiping secrets, curve names,
  * point validation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * UUIDs for vendor and device-class IDs (RFC 9562; naming as in RFC 9124):
  * a vendor name becomes a v5 UUID in the DNS namespace, a class name a v5

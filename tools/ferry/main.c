@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry: sign, inspect and verify Ferry firmware images; manage signing keys.
  * One file per command (cmd_*.c); this file only dispatches.

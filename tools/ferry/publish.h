@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The release repository (docs/repository.md), host side: the manifest's
  * exact bytes, its signature file, the image file names, and the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * File operations for changing a repository that may be served while it
  * changes: every file appears complete or not at all (temporary file, fsync,

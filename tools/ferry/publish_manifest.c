@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The release manifest's bytes (docs/repository.md): writing them, reading
  * them back as strictly as a device does, and their signature file.

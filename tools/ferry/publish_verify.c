@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry publish --verify-repo DIR: everything a device would check, for every
  * class directory at once, plus the repository's own rules (names, sizes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry serve: a static file server for a release repository, on
  * libmicrohttpd (docs/server.md). Split by job:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The access log: one line per request in the common log format, written
  * when the request completes (so it carries the final status), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Which URL paths `ferry serve` maps to files. The decision is made on the
  * decoded path, segment by segment, before the file system is touched; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Range request header, one byte range at a time (RFC 9110 section 14).
  * Multi-range requests are answered with the whole file, which the RFC

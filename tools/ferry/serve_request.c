@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One request of `ferry serve`: GET or HEAD of a regular file under the root,
  * whole or one byte range. Everything else gets a short text answer:
