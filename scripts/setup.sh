@@ -17,12 +17,12 @@ PACKAGES=(
   libmicrohttpd-dev nginx-light curl  # release server, static-server test, benchmark reference
   qemu-system-arm                 # Cortex-M firmware tests (mps2-an385)
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # firmware toolchain and its C library
-  dpkg-dev                        # 'apt-get source bearssl' unpacks with dpkg-source
+  dpkg-dev                        # 'apt-get source bearssl/http-parser/jsmn' unpacks with dpkg-source
   dosfstools mtools               # FAT tests: mkfs.fat, fsck.fat and mcopy are the judges
 )
 
-# The firmware compiles BearSSL from Debian's source package
-# (scripts/fetch-bearssl-source.sh), which needs a deb-src entry for bookworm
+# The firmware compiles BearSSL and http-parser from Debian's source packages
+# (scripts/fetch-*-source.sh), which need a deb-src entry for bookworm
 # main. Added once, only if no such entry exists yet.
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

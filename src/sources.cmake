@@ -17,6 +17,8 @@ endforeach()
 set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
 set(FERRY_ALL_SRC ${FERRY_COMMON_SRC} ${FERRY_BOOT_SRC} ${FERRY_APP_SRC} ${FERRY_STORAGE_SRC}
     ${FERRY_CARD_SRC} ${FERRY_CRYPTO_SRC})
+# The public headers (include/ferry/*.h), the usage requirement of every component.
+get_filename_component(FERRY_INCLUDE_DIR ${FERRY_SRC_DIR}/../include ABSOLUTE)
 # Private headers (*_priv.h) are found through these.
 set(FERRY_PRIV_INCLUDE_DIRS ${FERRY_SRC_DIR}/boot ${FERRY_SRC_DIR}/app ${FERRY_SRC_DIR}/storage
     ${FERRY_SRC_DIR}/card)

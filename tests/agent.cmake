@@ -23,8 +23,8 @@ endif()
 # is down, stalls, or shows an untrusted certificate).
 if(TARGET ferry-sim AND TARGET ferry)
   add_test(NAME agent.sim_e2e
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/agent_e2e.sh ${CMAKE_BINARY_DIR}
-            ${CMAKE_BINARY_DIR}/agent-e2e ${FERRY_SIM_KEY_PATH}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/agent_e2e.sh ${PROJECT_BINARY_DIR}
+            ${PROJECT_BINARY_DIR}/agent-e2e ${FERRY_SIM_KEY_PATH}
             ${CMAKE_CURRENT_SOURCE_DIR}/http_tls_certs.sh)
   set_tests_properties(agent.sim_e2e PROPERTIES TIMEOUT 180)
 endif()

@@ -15,6 +15,10 @@
  *   stall_after     send this many body bytes, then recv times out, every time
  *   ignore_range    answer 200 with the whole file to a Range request
  *   lie_length      announce this Content-Length instead of the real one
+ *   bad_range       answer a Range request with a malformed 206: 1 another
+ *                   start, 2 another total length, 3 a Content-Length that
+ *                   disagrees with the Content-Range
+ *   ms_per_recv     the fake clock's step per recv (0: time stands still)
  */
 #ifndef FERRY_TEST_AGENT_FAKENET_H
 #define FERRY_TEST_AGENT_FAKENET_H
@@ -40,7 +44,7 @@ struct fake_net {
     struct fake_file files[FAKE_FILES];
     int file_count;
     /* misbehaviour */
-    int all_paths, down, connect_err, status, ignore_range;
+    int all_paths, down, connect_err, status, ignore_range, bad_range;
     long cut_after, stall_after, lie_length;
     int cuts;
     size_t piece;                 /* bytes per recv at most */
@@ -57,12 +61,26 @@ struct fake_net {
     size_t body_len, body_pos;
     long body_limit;              /* close after this many body bytes (-1: none) */
     int stall;
+    /* a clock for deadlines: each recv advances it by ms_per_recv, a
+       timeout by the timeout asked for */
+    struct ferry_clock clock;
+    uint32_t now_ms, ms_per_recv;
 };
+
+static uint32_t fake_now(void *ctx)
+{
+    return ((struct fake_net *)ctx)->now_ms;
+}
 
 static void fake_add(struct fake_net *n, const char *path, const uint8_t *data, size_t len)
 {
     struct fake_file *f = &n->files[n->file_count++];
-    snprintf(f->path, sizeof f->path, "%s", path);
+    size_t plen = strlen(path);
+    if (plen >= sizeof f->path) { /* a test's own path: too long is a broken test */
+        fprintf(stderr, "fake_add: path too long: %s\n", path);
+        exit(1);
+    }
+    memcpy(f->path, path, plen + 1);
     f->data = data;
     f->len = len;
 }
@@ -118,11 +136,19 @@ static void fake_answer(struct fake_net *n)
         }
     }
     long announced = odd && n->lie_length ? n->lie_length : (long)(f->len - from);
-    if (range >= 0 && !(odd && n->ignore_range))
+    if (range >= 0 && !(odd && n->ignore_range)) {
+        size_t s = from, e = f->len - 1, t = f->len;
+        if (odd && n->bad_range == 1)
+            s++;                 /* starts elsewhere */
+        if (odd && n->bad_range == 2)
+            e++, t++, announced++; /* a consistent 206 of another file */
+        if (odd && n->bad_range == 3)
+            announced--;         /* Content-Length disagrees with the range */
         n->head_len = (size_t)snprintf(n->head, sizeof n->head,
                                        "HTTP/1.1 206 Partial Content\r\nContent-Length: %ld\r\n"
                                        "Content-Range: bytes %zu-%zu/%zu\r\n\r\n",
-                                       announced, from, f->len - 1, f->len);
+                                       announced, s, e, t);
+    }
     else
         n->head_len = (size_t)snprintf(n->head, sizeof n->head,
                                        "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n\r\n", announced);
@@ -172,9 +198,11 @@ static int fake_send(void *ctx, const void *buf, size_t len, unsigned timeout_ms
 static int fake_recv(void *ctx, void *buf, size_t len, unsigned timeout_ms)
 {
     struct fake_net *n = ctx;
-    (void)timeout_ms;
-    if (!n->connected || !n->answered)
+    n->now_ms += n->ms_per_recv;
+    if (!n->connected || !n->answered) {
+        n->now_ms += timeout_ms;
         return FERRY_E_TIMEOUT;
+    }
     size_t piece = n->piece ? n->piece : 1000;
     if (len > piece)
         len = piece;
@@ -187,8 +215,13 @@ static int fake_recv(void *ctx, void *buf, size_t len, unsigned timeout_ms)
     size_t end = n->body_len;
     if (n->body_limit >= 0 && (size_t)n->body_limit < end)
         end = (size_t)n->body_limit;
-    if (n->body_pos >= end)
-        return n->stall && end < n->body_len ? FERRY_E_TIMEOUT : 0;
+    if (n->body_pos >= end) {
+        if (n->stall && end < n->body_len) {
+            n->now_ms += timeout_ms;
+            return FERRY_E_TIMEOUT;
+        }
+        return 0;
+    }
     size_t k = end - n->body_pos < len ? end - n->body_pos : len;
     memcpy(buf, n->body + n->body_pos, k);
     n->body_pos += k;
@@ -210,6 +243,8 @@ static void fake_init(struct fake_net *n)
     n->transport.ctx = n;
     n->cut_after = -1;
     n->stall_after = -1;
+    n->clock.now_ms = fake_now;
+    n->clock.ctx = n;
 }
 
 #endif

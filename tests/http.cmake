@@ -4,10 +4,10 @@
 # Host network transports: TCP with timeouts, BearSSL TLS over it, and trust
 # anchors from PEM. Used by these tests and by the simulator's device.
 add_library(ferry_sim_net STATIC
-  ${CMAKE_SOURCE_DIR}/port/sim/transport_tcp.c
-  ${CMAKE_SOURCE_DIR}/port/sim/transport_tls.c
-  ${CMAKE_SOURCE_DIR}/port/sim/trust_anchors.c)
-target_include_directories(ferry_sim_net PUBLIC ${CMAKE_SOURCE_DIR}/port/sim)
+  ${PROJECT_SOURCE_DIR}/port/sim/transport_tcp.c
+  ${PROJECT_SOURCE_DIR}/port/sim/transport_tls.c
+  ${PROJECT_SOURCE_DIR}/port/sim/trust_anchors.c)
+target_include_directories(ferry_sim_net PUBLIC ${PROJECT_SOURCE_DIR}/port/sim)
 target_link_libraries(ferry_sim_net PUBLIC ferry_core bearssl)
 
 find_package(Threads REQUIRED)

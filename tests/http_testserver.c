@@ -181,7 +181,7 @@ static void redirect(int fd, int code, const char *location)
 static void route(struct http_testserver *s, int fd, const char *head, const char *path)
 {
     const char *a;
-    char loc[600];
+    char loc[1100]; /* any request path (< 1024 bytes) plus the longest prefix fits */
 
     if (starts(path, "/file/", &a)) {
         serve_file(fd, head, number(a), 1, 0);

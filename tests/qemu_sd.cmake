@@ -5,7 +5,7 @@
 # then each scenario makes its card with mkfs.fat + mcopy and checks the
 # console and the card (tests/card/qemu_sd.sh). Without qemu, the cross
 # compiler or dosfstools/mtools the tests print SKIP and why.
-set(FERRY_LM3S_DIR ${CMAKE_BINARY_DIR}/firmware-lm3s CACHE PATH
+set(FERRY_LM3S_DIR ${PROJECT_BINARY_DIR}/firmware-lm3s CACHE PATH
     "build directory of the lm3s6965evb card reader used by the qemu.sd_* tests")
 
 add_test(NAME qemu.sd_firmware_build

@@ -8,8 +8,10 @@ if(TARGET ferry)
   set(FERRY_REPO_WORK ${CMAKE_CURRENT_BINARY_DIR}/repo-work)
   file(MAKE_DIRECTORY ${FERRY_REPO_WORK})
 
-  # Manifest writer/reader, image path rules, URL paths and Range parsing.
-  set(FERRY_TOOL_DIR ${CMAKE_SOURCE_DIR}/tools/ferry)
+  # Manifest writer/reader, image path rules, URL paths and Range parsing
+  # (the server's parsers include libmicrohttpd's header: FERRY_SERVE).
+  set(FERRY_TOOL_DIR ${PROJECT_SOURCE_DIR}/tools/ferry)
+  if(FERRY_SERVE)
   add_executable(test_repo_units repo/test_repo_units.c
     ${FERRY_TOOL_DIR}/publish_manifest.c ${FERRY_TOOL_DIR}/cli.c ${FERRY_TOOL_DIR}/cli_report.c
     ${FERRY_TOOL_DIR}/serve_path.c ${FERRY_TOOL_DIR}/serve_range.c)
@@ -17,6 +19,7 @@ if(TARGET ferry)
   target_link_libraries(test_repo_units PRIVATE ferry_host ferry_core ferry_testutil
                         PkgConfig::MICROHTTPD)
   add_test(NAME repo.units COMMAND test_repo_units)
+  endif()
 
   function(ferry_repo_test name script)
     add_test(NAME repo.${name}
@@ -30,7 +33,9 @@ if(TARGET ferry)
   ferry_repo_test(build_number build_number.sh)
   ferry_repo_test(classes classes.sh)
   ferry_repo_test(verify_repo verify_repo.sh)
-  ferry_repo_test(serve serve.sh)
-  ferry_repo_test(serve_tls serve_tls.sh)
+  if(FERRY_SERVE)
+    ferry_repo_test(serve serve.sh)
+    ferry_repo_test(serve_tls serve_tls.sh)
+  endif()
   ferry_repo_test(nginx nginx.sh $<TARGET_FILE:ferry_sigconv>)
 endif()

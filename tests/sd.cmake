@@ -29,7 +29,7 @@ endif()
 # mkfs.fat + mcopy (skips without them).
 if(TARGET ferry-sim)
   add_test(NAME card.sim_e2e
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/card/sim_e2e.sh ${CMAKE_BINARY_DIR}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/card/sim_e2e.sh ${PROJECT_BINARY_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/card-sim ${FERRY_SIM_KEY_PATH})
   set_tests_properties(card.sim_e2e PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
