@@ -4,9 +4,18 @@
 # operation, cut between and inside operations, each also with two double
 # faults; then a seeded random soak of 10,000 runs with up to four cuts each.
 # Prints one summary line and records it in docs/powercut-results.md.
-#   scripts/powercut-sweep.sh [SOAK_RUNS] [SEED]
+#   scripts/powercut-sweep.sh [--ecc GRANULE|unit] [SOAK_RUNS] [SEED]
+# --ecc runs everything with the flash simulator's ECC mode on (granule in
+# bytes, or "unit": each device's program unit; docs/powercut.md); its result
+# goes to docs/powercut-results-ecc.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ecc=() results=docs/powercut-results.md
+if [ "${1:-}" = "--ecc" ]; then
+  [ -n "${2:-}" ] || { echo "usage: $0 [--ecc GRANULE|unit] [SOAK_RUNS] [SEED]" >&2; exit 2; }
+  ecc=(--ecc "$2") results=docs/powercut-results-ecc.md
+  shift 2
+fi
 runs=${1:-10000} seed=${2:-20261123}
 FERRY_QUIET_SETUP=1 bash scripts/setup.sh
 cmake -S . -B build/sweep -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFERRY_SANITIZE=ON >/dev/null
@@ -17,7 +26,7 @@ log=build/sweep/powercut.log
 
 boards=$("$bin" --list-boards)
 start=$(date +%s)
-printf '%s\n' $boards | xargs -P "$(nproc)" -I{} sh -c "'$bin' {} all 2 > '$log.{}' 2>&1 || true"
+printf '%s\n' $boards | xargs -P "$(nproc)" -I{} sh -c "'$bin' ${ecc[*]:-} {} all 2 > '$log.{}' 2>&1 || true"
 points=0 failures=0 rows=""
 for b in $boards; do
   cat "$log.$b" >>"$log"
@@ -27,12 +36,12 @@ for b in $boards; do
   rows+="| $b | $p | $f |"$'\n'
   rm -f "$log.$b"
 done
-soak=$({ "$bin" --soak "$runs" "$seed" 2>>"$log" || true; } | tee -a "$log" | grep "^powercut soak")
+soak=$({ "$bin" ${ecc[@]+"${ecc[@]}"} --soak "$runs" "$seed" 2>>"$log" || true; } | tee -a "$log" | grep "^powercut soak")
 soak_cuts=$(awk '{print $5}' <<<"$soak") soak_fail=$(awk '{print $7}' <<<"$soak")
 elapsed=$(( $(date +%s) - start ))
 failures=$((failures + soak_fail))
 
-summary="power-cut sweep: $(wc -w <<<"$boards") boards, $points cut points tried, $runs soak runs ($soak_cuts cuts), $failures failures"
+summary="power-cut sweep${ecc[*]:+ (${ecc[*]})}: $(wc -w <<<"$boards") boards, $points cut points tried, $runs soak runs ($soak_cuts cuts), $failures failures"
 echo "$summary"
 {
   echo "# Power-cut sweep: last result"
@@ -47,5 +56,5 @@ echo "$summary"
   printf '%s' "$rows"
   echo
   echo "Random soak: $runs runs, seed $seed, $soak_cuts cuts, $soak_fail failures."
-} >docs/powercut-results.md
+} >"$results"
 [ "$failures" -eq 0 ]

@@ -3,6 +3,17 @@
 # install on trial + confirm, watchdog revert), exactly as the demo tells it.
 if(TARGET ferry-sim)
   add_test(NAME sim.story
-    COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/sim-story.sh ${CMAKE_BINARY_DIR}
-            ${CMAKE_BINARY_DIR}/sim-story ${FERRY_SIM_KEY_PATH})
+    COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sim-story.sh ${PROJECT_BINARY_DIR}
+            ${PROJECT_BINARY_DIR}/sim-story ${FERRY_SIM_KEY_PATH})
+endif()
+
+# The bootloader write-locks the counter store before the handover: a hostile
+# application cannot change it, the next boot's bootloader still can.
+if(TARGET ferry-sim AND TARGET ferry_app_runtime)
+  add_executable(sim_lock_app sim_lock_app.c)
+  target_link_libraries(sim_lock_app PRIVATE ferry_app_runtime)
+  ferry_device_build(sim_lock_app)
+  add_test(NAME sim.lock
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sim_lock.sh ${PROJECT_BINARY_DIR}
+            ${PROJECT_BINARY_DIR}/sim-lock ${FERRY_SIM_KEY_PATH} $<TARGET_FILE:sim_lock_app>)
 endif()

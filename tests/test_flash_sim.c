@@ -15,6 +15,7 @@
 #include "check.h"
 #include "ferry/errors.h"
 #include "ferry/flash.h"
+#include "flash_interposer.h"
 #include "flash_layouts.h"
 #include "flash_sim.h"
 
@@ -624,6 +625,464 @@ static void test_snapshot_restore(void)
     ferry_sim_flash_close(dev);
 }
 
+/* ---- ECC mode ------------------------------------------------------------------ */
+
+static void test_ecc_config(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo); /* unit 8, 1 KiB sectors */
+
+    if (dev == NULL)
+        return;
+    CHECK_EQ(ferry_sim_flash_ecc_granule(dev), 0);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 0, 8), FERRY_E_UNSUPPORTED);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 0, 8192), 0);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 3), FERRY_E_INVAL);    /* neither divides */
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 12), FERRY_E_INVAL);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 2048), FERRY_E_INVAL); /* splits no sector evenly */
+    CHECK_EQ(ferry_sim_flash_ecc_granule(dev), 0);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 4), FERRY_OK);         /* divides the unit */
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 1024), FERRY_OK);      /* a multiple of it */
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 8), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_ecc_granule(dev), 8);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 8190, 4), FERRY_E_RANGE);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 100, 0), FERRY_OK);  /* len 0: nothing */
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 0, 8192), 0);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 8184, 8), FERRY_OK); /* the last granule */
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 8191, 1), 1);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 8183, 1), 0);
+    /* Switching off forgets broken granules; on again starts clean. */
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 0), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 8184, 8), 0);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 8), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 8184, 8), 0);
+    ferry_sim_flash_close(dev);
+}
+
+/* Reads and programs over a broken granule, partial overlaps, healing by
+ * erase only (not by reboot), restore clears, ECC off reads again. */
+static void test_ecc_broken_granule(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[64], back[64];
+    static uint8_t snap[8192];
+    struct ferry_sim_flash_stats st;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 9);
+    CHECK_EQ(ferry_flash_program(f, 0, data, 64), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_snapshot(dev, snap, sizeof(snap)), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 16), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 20, 1), FERRY_OK); /* granule [16, 32) */
+    CHECK_MEM(ferry_sim_flash_contents(dev), data, 64);        /* bytes untouched */
+    ferry_sim_flash_reset_stats(dev);
+
+    CHECK_EQ(ferry_flash_read(f, 0, back, 16), FERRY_OK);
+    CHECK_MEM(back, data, 16);
+    CHECK_EQ(ferry_flash_read(f, 32, back, 32), FERRY_OK);
+    CHECK_MEM(back, data + 32, 32);
+    memset(back, 0xA5, sizeof(back));
+    CHECK_EQ(ferry_flash_read(f, 16, back, 16), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_read(f, 15, back, 2), FERRY_E_IO);  /* last byte overlaps */
+    CHECK_EQ(ferry_flash_read(f, 31, back, 2), FERRY_E_IO);  /* first byte overlaps */
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_E_IO);
+    CHECK(all_bytes_are(back, sizeof(back), 0xA5));          /* no data delivered */
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.reads, 2);
+    CHECK_EQ(st.ecc_read_errors, 4);
+
+    /* Programs onto a broken erased granule fail and change nothing. */
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 1024, 16), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 1024, data, 8), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_program(f, 1000, data, 32), FERRY_E_IO); /* straddles into it */
+    CHECK_EQ(ferry_flash_program(f, 1040, data, 8), FERRY_OK);    /* next granule */
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev) + 992, 48, 0xFF));
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.programs, 1);
+
+    /* Power coming back does not heal; erasing the sector does, and only it. */
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_flash_read(f, 16, back, 16), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 1024, 1024), 0);
+    CHECK_EQ(ferry_flash_program(f, 1024, data, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 16, back, 16), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_erase(f, 0, 1024), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_OK);
+    CHECK(all_bytes_are(back, 64, 0xFF));
+
+    /* A restore (the programmer rewriting the part) leaves nothing broken. */
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 0, 8192), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_restore(dev, snap, sizeof(snap)), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_OK);
+    CHECK_MEM(back, data, 64);
+
+    /* ECC off: the same broken range reads again. */
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 0, 64), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 0), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_OK);
+    ferry_sim_flash_close(dev);
+}
+
+/* A granule larger than the program unit is filled unit by unit. */
+static void test_ecc_granule_above_unit(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[16], back[16];
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 2);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 16), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 0, data, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 8, data + 8, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 16), FERRY_OK);
+    CHECK_MEM(back, data, 16);
+    /* A torn unit breaks its whole granule, the complete half too. */
+    CHECK_EQ(ferry_flash_program(f, 16, data, 8), FERRY_OK);
+    ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, 3);
+    CHECK_EQ(ferry_flash_program(f, 24, data + 8, 8), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_flash_read(f, 16, back, 8), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_read(f, 0, back, 16), FERRY_OK);
+    ferry_sim_flash_close(dev);
+}
+
+/*
+ * Torn programs with ECC, many seeds, granules below, equal to and above the
+ * program unit, both erased values. Exact invariants: granules before the
+ * first broken one hold the new data and read; the first broken one is the
+ * one in progress; after it a granule is broken iff a byte of it changed.
+ * The same seed breaks the same granules; with ECC off nothing is refused.
+ */
+static void check_ecc_torn_program(const struct ferry_flash_geometry *geo, uint32_t granule)
+{
+    static uint8_t data[512];
+    uint8_t back[64];
+    uint8_t erased = geo->erased_value;
+    int first_at_zero = 0, first_later = 0, stray_broken = 0;
+
+    fill_pattern(data, sizeof(data), granule);
+    for (uint64_t seed = 0; seed < 96; seed++) {
+        struct ferry_sim_flash *dev = open_small(geo), *twin = open_small(geo);
+        const struct ferry_flash *f;
+        uint32_t first = UINT32_MAX;
+        if (dev == NULL || twin == NULL)
+            return;
+        f = ferry_sim_flash_device(dev);
+        CHECK_EQ(ferry_sim_flash_set_ecc(dev, granule), FERRY_OK);
+        CHECK_EQ(ferry_sim_flash_set_ecc(twin, granule), FERRY_OK);
+        ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed);
+        ferry_sim_flash_arm_cut(twin, 0, FERRY_SIM_CUT_TORN, seed);
+        CHECK_EQ(ferry_flash_program(f, 1024, data, 512), FERRY_E_POWER_LOSS);
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(twin), 1024, data, 512),
+                 FERRY_E_POWER_LOSS);
+        ferry_sim_flash_reboot(dev);
+        for (uint32_t g = 1024; g < 1536; g += granule) {
+            const uint8_t *mem = ferry_sim_flash_contents(dev) + g;
+            int broken = ferry_sim_flash_ecc_broken(dev, g, granule);
+            CHECK_EQ(broken, ferry_sim_flash_ecc_broken(twin, g, granule));
+            CHECK_EQ(ferry_flash_read(f, g, back, granule), broken ? FERRY_E_IO : FERRY_OK);
+            if (first == UINT32_MAX && !broken) {
+                CHECK_MEM(mem, data + (g - 1024), granule);
+            } else if (first == UINT32_MAX) {
+                first = g;
+            } else {
+                CHECK_EQ(broken, !all_bytes_are(mem, granule, erased));
+                stray_broken += broken;
+            }
+        }
+        CHECK(first != UINT32_MAX); /* the granule in progress is always broken */
+        first_at_zero += first == 1024;
+        first_later += first > 1024;
+        CHECK_EQ(ferry_flash_program(f, first / 8 * 8, data, granule < 8 ? 8 : granule),
+                 FERRY_E_IO);
+        CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_OK);       /* heals */
+        CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 1024, 1024), 0);
+        CHECK_EQ(ferry_flash_program(f, 1024, data, 512), FERRY_OK);
+        CHECK_EQ(ferry_flash_read(f, 1024, back, sizeof(back)), FERRY_OK);
+        CHECK_MEM(back, data, sizeof(back));
+        /* ECC off: the same torn program leaves everything readable. */
+        CHECK_EQ(ferry_sim_flash_set_ecc(dev, 0), FERRY_OK);
+        ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, seed);
+        CHECK_EQ(ferry_flash_program(f, 2048, data, 512), FERRY_E_POWER_LOSS);
+        ferry_sim_flash_reboot(dev);
+        CHECK_EQ(ferry_flash_read(f, 2048, back, sizeof(back)), FERRY_OK);
+        ferry_sim_flash_close(dev);
+        ferry_sim_flash_close(twin);
+    }
+    CHECK(first_at_zero > 0);
+    CHECK(first_later > 40);
+    CHECK(stray_broken > 0);
+}
+
+static void test_ecc_torn_program(void)
+{
+    check_ecc_torn_program(&small_geo, 8);
+    check_ecc_torn_program(&small_geo, 4);
+    check_ecc_torn_program(&small_geo, 16);
+    check_ecc_torn_program(&small_geo_zero, 8);
+}
+
+/* A torn erase breaks every granule of its range; a between cut breaks none;
+ * a later erase heals the sectors it covers only. */
+static void test_ecc_torn_erase(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t back[8];
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 8), FERRY_OK);
+    ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_BETWEEN, 0);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 2048), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 0, 8192), 0);
+    ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_TORN, 5);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 2048), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_reboot(dev);
+    for (uint32_t g = 1024; g < 3072; g += 8)
+        CHECK_EQ(ferry_sim_flash_ecc_broken(dev, g, 8), 1);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 0, 1024), 0);
+    CHECK_EQ(ferry_sim_flash_ecc_broken(dev, 3072, 5120), 0);
+    CHECK_EQ(ferry_flash_read(f, 1016, back, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 1020, back, 8), FERRY_E_IO);
+    CHECK_EQ(ferry_flash_read(f, 3072, back, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 1024, back, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 2040, back, 8), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 2048, back, 8), FERRY_E_IO);
+    ferry_sim_flash_close(dev);
+}
+
+/* ---- Write lock until reset ---------------------------------------------------- */
+
+static void test_lock_until_reset(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[16], back[16];
+    struct ferry_sim_flash_stats st;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 6);
+    CHECK_EQ(ferry_flash_program(f, 2048, data, 16), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_lock(dev, 2048, 1024), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_lock(dev, 5000, 8), FERRY_OK); /* not sector aligned: any bytes */
+    CHECK_EQ(ferry_sim_flash_locked(dev, 3071, 1), 1);
+    CHECK_EQ(ferry_sim_flash_locked(dev, 3072, 1), 0);
+    CHECK_EQ(ferry_sim_flash_locked(dev, 2048, 0), 0);
+    ferry_sim_flash_reset_stats(dev);
+    CHECK_EQ(ferry_flash_erase(f, 2048, 1024), FERRY_E_LOCKED);
+    CHECK_EQ(ferry_flash_erase(f, 0, 8192), FERRY_E_LOCKED);       /* covers it */
+    CHECK_EQ(ferry_flash_program(f, 2064, data, 16), FERRY_E_LOCKED);
+    CHECK_EQ(ferry_flash_program(f, 2040, data, 16), FERRY_E_LOCKED); /* straddles the start */
+    CHECK_EQ(ferry_flash_program(f, 4992, data, 16), FERRY_E_LOCKED); /* the small lock */
+    CHECK_EQ(ferry_flash_erase(f, 4096, 1024), FERRY_E_LOCKED);
+    CHECK_MEM(ferry_sim_flash_contents(dev) + 2048, data, 16);     /* nothing changed */
+    CHECK(all_bytes_are(ferry_sim_flash_contents(dev) + 2064, 1008, 0xFF));
+    CHECK_EQ(ferry_flash_read(f, 2048, back, 16), FERRY_OK);      /* reads are allowed */
+    CHECK_MEM(back, data, 16);
+    CHECK_EQ(ferry_flash_program(f, 3072, data, 16), FERRY_OK);    /* right after it */
+    CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_OK);          /* right before it */
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.ops, 2);
+    /* Write protection comes first where both apply. */
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 2048, 16), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 2048, data, 16), FERRY_E_IO);
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 0, 0), FERRY_OK);
+    /* Arguments. */
+    CHECK_EQ(ferry_sim_flash_lock(dev, 8190, 4), FERRY_E_RANGE);
+    CHECK_EQ(ferry_sim_flash_lock(dev, 0, 0), FERRY_OK);
+    for (int i = 2; i < FERRY_SIM_MAX_LOCKS; i++)
+        CHECK_EQ(ferry_sim_flash_lock(dev, 6144 + (uint32_t)i, 1), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_lock(dev, 7000, 1), FERRY_E_NOSPC);
+    /* A reset releases every lock; the write protection stays. */
+    CHECK_EQ(ferry_sim_flash_set_write_protect(dev, 0, 1024), FERRY_OK);
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_sim_flash_locked(dev, 0, 8192), 0);
+    CHECK_EQ(ferry_flash_erase(f, 2048, 1024), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(f, 2048, data, 16), FERRY_OK);
+    CHECK_EQ(ferry_flash_erase(f, 0, 1024), FERRY_E_IO);
+    /* So does a power cut and the power coming back. */
+    CHECK_EQ(ferry_sim_flash_lock(dev, 4096, 1024), FERRY_OK);
+    ferry_sim_flash_arm_cut(dev, 0, FERRY_SIM_CUT_BETWEEN, 0);
+    CHECK_EQ(ferry_flash_erase(f, 1024, 1024), FERRY_E_POWER_LOSS);
+    ferry_sim_flash_reboot(dev);
+    CHECK_EQ(ferry_flash_erase(f, 4096, 1024), FERRY_OK);
+    ferry_sim_flash_close(dev);
+}
+
+/* A lock is RAM state of the controller: a new open (a new power cycle of a
+ * file device) starts unlocked, and nothing of it is in the file. */
+static void test_lock_not_in_file(void)
+{
+    char path[] = "/tmp/ferry-lock-XXXXXX";
+    int fd = mkstemp(path);
+    struct ferry_sim_flash *dev = NULL;
+    uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, path, &dev), FERRY_OK);
+    if (dev == NULL)
+        return;
+    CHECK_EQ(ferry_sim_flash_lock(dev, 0, 8192), FERRY_OK);
+    CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 0, data, 8), FERRY_E_LOCKED);
+    CHECK_EQ(ferry_sim_flash_close(dev), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_open_file(&small_geo, path, &dev), FERRY_OK);
+    if (dev != NULL) {
+        CHECK_EQ(ferry_flash_program(ferry_sim_flash_device(dev), 0, data, 8), FERRY_OK);
+        ferry_sim_flash_close(dev);
+    }
+    unlink(path);
+}
+
+/* ---- Read interposer ----------------------------------------------------------- */
+
+struct spy {
+    uint32_t off[8], len[8];
+    uint64_t index[8];
+    uint8_t first_byte[8];
+    int calls;
+    int fail_at; /* index that fails, -1: none */
+};
+
+static int spy_interposer(void *ctx, uint32_t off, uint8_t *buf, uint32_t len, uint64_t index)
+{
+    struct spy *s = ctx;
+    if (s->calls < 8) {
+        s->off[s->calls] = off, s->len[s->calls] = len, s->index[s->calls] = index;
+        s->first_byte[s->calls] = buf[0];
+    }
+    s->calls++;
+    buf[0] ^= 0xFF; /* every read shows its first byte inverted */
+    return (int64_t)index == s->fail_at ? FERRY_E_CORRUPT : FERRY_OK;
+}
+
+static void test_interposer_callback(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    struct spy spy;
+    uint8_t data[16], back[16];
+    struct ferry_sim_flash_stats st;
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    memset(&spy, 0, sizeof(spy));
+    spy.fail_at = 2;
+    fill_pattern(data, sizeof(data), 1);
+    CHECK_EQ(ferry_flash_program(f, 64, data, 16), FERRY_OK);
+    ferry_sim_flash_set_interposer(dev, spy_interposer, &spy);
+    CHECK_EQ(ferry_flash_read(f, 64, back, 16), FERRY_OK);
+    CHECK_EQ(back[0], (uint8_t)(data[0] ^ 0xFF));
+    CHECK_MEM(back + 1, data + 1, 15);
+    CHECK_MEM(ferry_sim_flash_contents(dev) + 64, data, 16); /* the flash is unchanged */
+    CHECK_EQ(ferry_flash_read(f, 70, back, 4), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 64, back, 0), FERRY_OK);     /* empty: not seen */
+    CHECK_EQ(ferry_flash_read(f, 8190, back, 4), FERRY_E_RANGE); /* refused: not seen */
+    CHECK_EQ(ferry_flash_read(f, 64, back, 1), FERRY_E_CORRUPT); /* the callback's error */
+    CHECK_EQ(ferry_flash_read(f, 65, back, 1), FERRY_OK);
+    CHECK_EQ(spy.calls, 4);
+    CHECK_EQ(spy.index[0], 0);
+    CHECK_EQ(spy.index[1], 1);
+    CHECK_EQ(spy.index[3], 3);
+    CHECK_EQ(spy.off[1], 70);
+    CHECK_EQ(spy.len[1], 4);
+    CHECK_EQ(spy.first_byte[0], data[0]); /* the callback saw the truth */
+    CHECK_EQ(spy.first_byte[1], data[6]);
+    ferry_sim_flash_get_stats(dev, &st);
+    CHECK_EQ(st.reads, 4); /* the empty one counts, the failed ones do not */
+    /* ECC-refused reads never reach the interposer. */
+    CHECK_EQ(ferry_sim_flash_set_ecc(dev, 8), FERRY_OK);
+    CHECK_EQ(ferry_sim_flash_break_ecc(dev, 64, 1), FERRY_OK);
+    CHECK_EQ(ferry_flash_read(f, 64, back, 8), FERRY_E_IO);
+    CHECK_EQ(spy.calls, 4);
+    /* Installing again restarts the index; NULL switches it off. */
+    ferry_sim_flash_set_interposer(dev, spy_interposer, &spy);
+    CHECK_EQ(ferry_flash_read(f, 72, back, 8), FERRY_OK);
+    CHECK_EQ(spy.index[4], 0);
+    ferry_sim_flash_set_interposer(dev, NULL, NULL);
+    CHECK_EQ(ferry_flash_read(f, 72, back, 8), FERRY_OK);
+    CHECK_MEM(back, data + 8, 8);
+    CHECK_EQ(spy.calls, 5);
+    ferry_sim_flash_close(dev);
+}
+
+/* The scripted interposer: "the first read of the header shows A, every
+ * later one shows B", partial overlaps, a window of reads, rule order. */
+static void test_interposer_script(void)
+{
+    struct ferry_sim_flash *dev = open_small(&small_geo);
+    const struct ferry_flash *f;
+    uint8_t data[64], back[64], class_b[16], win[4] = {0xC0, 0xC1, 0xC2, 0xC3};
+    struct ferry_sim_script_rule rules[3];
+    struct ferry_sim_script script = {rules, 3};
+
+    if (dev == NULL)
+        return;
+    f = ferry_sim_flash_device(dev);
+    fill_pattern(data, sizeof(data), 3);
+    memset(class_b, 0xB0, sizeof(class_b));
+    CHECK_EQ(ferry_flash_program(f, 0, data, 64), FERRY_OK);
+    memset(rules, 0, sizeof(rules));
+    rules[0] = (struct ferry_sim_script_rule){32, 16, class_b, 1, 0, 99};
+    rules[1] = (struct ferry_sim_script_rule){8, 4, win, 1, 2, 0};   /* reads 1 and 2 only */
+    rules[2] = (struct ferry_sim_script_rule){40, 4, win, 0, 0, 0};  /* on top of rule 0 */
+    rules[2].len = 0; /* an empty range never matches */
+    ferry_sim_script_install(dev, &script);
+    CHECK_EQ(rules[0].seen, 0); /* install resets the counts */
+
+    /* Read 0 of the header: the truth. */
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_OK);
+    CHECK_MEM(back, data, 64);
+    /* Every later read overlapping [32, 48) shows B there, only there. */
+    CHECK_EQ(ferry_flash_read(f, 0, back, 64), FERRY_OK);
+    CHECK_MEM(back, data, 8);
+    CHECK_MEM(back + 8, win, 4);
+    CHECK_MEM(back + 12, data + 12, 20);
+    CHECK_MEM(back + 32, class_b, 16);
+    CHECK_MEM(back + 48, data + 48, 16);
+    CHECK_EQ(ferry_flash_read(f, 44, back, 8), FERRY_OK); /* overlaps its end */
+    CHECK_MEM(back, class_b, 4);
+    CHECK_MEM(back + 4, data + 48, 4);
+    CHECK_EQ(ferry_flash_read(f, 10, back, 4), FERRY_OK); /* overlaps rule 1's end: read 2 */
+    CHECK_MEM(back, win + 2, 2);
+    CHECK_MEM(back + 2, data + 12, 2);
+    CHECK_EQ(ferry_flash_read(f, 8, back, 4), FERRY_OK);  /* read 3: window over */
+    CHECK_MEM(back, data + 8, 4);
+    CHECK_EQ(ferry_flash_read(f, 48, back, 16), FERRY_OK); /* no overlap: not counted */
+    CHECK_MEM(back, data + 48, 16);
+    CHECK_EQ(rules[0].seen, 3);
+    CHECK_EQ(rules[1].seen, 4);
+
+    /* A later rule wins where two fire on the same bytes. */
+    rules[2].len = 4;
+    ferry_sim_script_install(dev, &script);
+    CHECK_EQ(ferry_flash_read(f, 32, back, 16), FERRY_OK); /* rule 0 read 0: truth */
+    CHECK_MEM(back + 8, win, 4);                            /* rule 2 fires at once */
+    CHECK_EQ(ferry_flash_read(f, 32, back, 16), FERRY_OK);
+    CHECK_MEM(back, class_b, 8);
+    CHECK_MEM(back + 8, win, 4);
+    CHECK_MEM(back + 12, class_b, 4);
+    ferry_sim_flash_set_interposer(dev, NULL, NULL);
+    CHECK_EQ(ferry_flash_read(f, 32, back, 16), FERRY_OK);
+    CHECK_MEM(back, data + 32, 16);
+    ferry_sim_flash_close(dev);
+}
+
 /* ---- Cut specs and the environment ------------------------------------------ */
 
 static void test_parse_cut(void)
@@ -839,6 +1298,15 @@ int main(void)
     RUN(test_cut_deterministic);
     RUN(test_cut_every_index);
     RUN(test_snapshot_restore);
+    RUN(test_ecc_config);
+    RUN(test_ecc_broken_granule);
+    RUN(test_ecc_granule_above_unit);
+    RUN(test_ecc_torn_program);
+    RUN(test_ecc_torn_erase);
+    RUN(test_lock_until_reset);
+    RUN(test_lock_not_in_file);
+    RUN(test_interposer_callback);
+    RUN(test_interposer_script);
     RUN(test_parse_cut);
     RUN(test_cut_from_env);
     RUN(test_file_persists);

@@ -18,8 +18,11 @@
  *     cut at k (derived from the milestones of the uncut run);
  *   - a confirmed image never reverts.
  *
- *   test_powercut BOARD [SCENARIO|all] [DOUBLE_FAULTS_PER_POINT] [STRIDE]
- *   test_powercut --soak RUNS SEED [BOARD|all]
+ *   test_powercut [--ecc GRANULE|unit] BOARD [SCENARIO|all] [DOUBLE_FAULTS_PER_POINT] [STRIDE]
+ *   test_powercut [--ecc GRANULE|unit] --soak RUNS SEED [BOARD|all]
+ * --ecc runs with the flash simulator's ECC mode on every device of the
+ * board (granule in bytes, or "unit": each device's program unit), so torn
+ * operations leave granules that fail reads (flash_sim.h).
  * Ends with one summary line: cut points tried, failures.
  */
 #include <stdio.h>
@@ -27,6 +30,28 @@
 #include <string.h>
 #include "boot_fixture.h"
 #include "ferry/app.h"
+
+/* ---- ECC mode (--ecc) ------------------------------------------------------ */
+
+#define ECC_UNIT UINT32_MAX /* --ecc unit: each device's program unit */
+static uint32_t ecc_granule;  /* 0: off */
+
+/* Switches ECC mode on for every device of a freshly opened board. */
+static int apply_ecc(struct fx *f)
+{
+    for (int i = 0; ecc_granule && i < SIM_BOARD_DEVS; i++) {
+        if (!f->board.dev[i])
+            continue;
+        uint32_t g = ecc_granule == ECC_UNIT ? f->board.geo[i].program_unit : ecc_granule;
+        int err = ferry_sim_flash_set_ecc(f->board.dev[i], g);
+        if (err) {
+            fprintf(stderr, "--ecc %u does not fit device %d of board %s: %s\n", g, i,
+                    f->board.desc->name, ferry_strerror(err));
+            return err;
+        }
+    }
+    return 0;
+}
 
 /* ---- flash snapshots ------------------------------------------------------ */
 
@@ -341,6 +366,11 @@ static void sweep(struct run_ctx *c, const struct scenario *s, int double_faults
     c->s = s;
     if (fx_open(f, c->board))
         return;
+    if (apply_ecc(f)) {
+        c->failed++;
+        fx_close(f);
+        return;
+    }
     setup_images(c, 0);
     for (int i = 0; s->prep[i] != A_END; i++)
         act(c, s->prep[i]);
@@ -426,6 +456,11 @@ static void soak(long runs, uint64_t seed, const char *only_board, long *tried, 
         }
         if (fx_open(&c.f, c.board))
             continue;
+        if (apply_ecc(&c.f)) {
+            *failed += 1;
+            fx_close(&c.f);
+            continue;
+        }
         setup_images(&c, (uint32_t)(rng(&s) % 100000));
         c.cv = 1;
         for (int i = 0; c.s->prep[i] != A_END; i++) {
@@ -469,6 +504,17 @@ static void soak(long runs, uint64_t seed, const char *only_board, long *tried, 
 int main(int argc, char **argv)
 {
     long tried = 0, failed = 0;
+    if (argc > 2 && !strcmp(argv[1], "--ecc")) {
+        char *end;
+        ecc_granule = !strcmp(argv[2], "unit") ? ECC_UNIT : (uint32_t)strtoul(argv[2], &end, 0);
+        if (ecc_granule == 0 || (ecc_granule != ECC_UNIT && *end != '\0')) {
+            fprintf(stderr, "--ecc needs a granule size in bytes or \"unit\"\n");
+            return 2;
+        }
+        argv[2] = argv[0];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc > 1 && !strcmp(argv[1], "--list-boards")) {
         size_t n;
         const struct sim_board_desc *list = sim_board_list(&n);

@@ -30,6 +30,7 @@ enum ferry_err {
     FERRY_E_NOT_FOUND = -9,   /* nothing there (no image, no record) */
     FERRY_E_UNSUPPORTED = -10,/* the device or build does not offer this */
     FERRY_E_TIMEOUT = -11,    /* a device or peer did not answer in time */
+    FERRY_E_LOCKED = -12,     /* flash region write-locked until the next reset */
 
     /* Image format and verification (docs/image-format.md) */
     FERRY_E_IMG_MAGIC = -20,      /* no Ferry image magic at the slot start */
@@ -50,6 +51,8 @@ enum ferry_err {
     FERRY_E_IMG_ROLLBACK = -35,   /* security counter below the stored minimum */
     FERRY_E_IMG_MISSING = -36,    /* a required metadata entry is absent */
     FERRY_E_IMG_REVERTED = -37,   /* this image ran on trial, was not confirmed and was reverted */
+    FERRY_E_IMG_CHANGED = -38,    /* the image read back differently the second time (flash
+                                     that changes between reads, or an interposer on its bus) */
 
     /* Boot */
     FERRY_E_NO_IMAGE = -40,       /* no bootable image anywhere: stay in the bootloader */
@@ -61,12 +64,15 @@ enum ferry_err {
     FERRY_E_HTTP_LENGTH = -52,    /* body length differs from what was announced, or bad chunking */
     FERRY_E_HTTP_REDIRECTS = -53, /* too many redirects, or a redirect that is refused */
     FERRY_E_TLS = -54,            /* TLS handshake failed or the certificate was refused */
+    FERRY_E_DEADLINE = -55,       /* the overall deadline of a check or download passed */
 
     /* Update agent (docs/agent.md) */
     FERRY_E_MANIFEST = -60,       /* release manifest malformed (JSON, types, ranges, path) */
     FERRY_E_MANIFEST_SIG = -61,   /* manifest signature missing, by an untrusted key, or invalid */
     FERRY_E_NO_UPDATE = -62,      /* the release is not newer than the running image */
     FERRY_E_BUSY = -63,           /* a trial image is pending: confirm it before downloading */
+    FERRY_E_MANIFEST_REPLAY = -64,/* manifest sequence below the highest one accepted here */
+    FERRY_E_MANIFEST_EXPIRED = -65,/* manifest past its "expires" time */
 
     /* FAT filesystem (docs/fat.md) */
     FERRY_E_FAT_NOFS = -70,       /* no FAT volume on the device, bare or in an MBR partition */

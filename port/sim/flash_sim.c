@@ -27,11 +27,18 @@ struct ferry_sim_flash {
     uint32_t *erase_counts;            /* sector_count entries */
     struct ferry_sim_flash_stats stats;
     uint32_t wp_off, wp_len;           /* write-protected range, len 0: none */
+    uint32_t lock_off[FERRY_SIM_MAX_LOCKS], lock_len[FERRY_SIM_MAX_LOCKS];
+    unsigned lock_count;               /* locked until reset: lock_*[0 .. count) */
+    ferry_sim_read_interposer_fn interposer; /* NULL: reads deliver the truth */
+    void *interposer_ctx;
+    uint64_t interposer_index;         /* reads the interposer has seen */
     int power_lost;
     int cut_armed;
     uint64_t cut_ops_left;             /* operations that still complete */
     enum ferry_sim_cut_mode cut_mode;
     uint64_t rng;                      /* splitmix64 state, from the seed */
+    uint32_t ecc_granule;              /* 0: ECC mode off */
+    uint8_t *ecc_broken;               /* one bit per granule, set: broken */
 };
 
 /* splitmix64: tiny, fast, and every seed (even 0) gives a good sequence. */
@@ -63,10 +70,58 @@ static int in_range(const struct ferry_sim_flash *dev, uint32_t off, uint32_t le
     return len <= dev->geo.size && off <= dev->geo.size - len;
 }
 
-static int write_protected(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+/* 1 if the op range [off, off+len) touches the protected [p_off, p_off+p_len)
+ * (p_len 0: nothing protected). A zero-length op strictly inside a protected
+ * range counts as touching it, as it always has for the write protection. */
+static int overlaps(uint32_t off, uint32_t len, uint32_t p_off, uint32_t p_len)
 {
-    return dev->wp_len != 0 && (uint64_t)off < (uint64_t)dev->wp_off + dev->wp_len &&
-           dev->wp_off < (uint64_t)off + len;
+    return p_len != 0 && (uint64_t)off < (uint64_t)p_off + p_len &&
+           p_off < (uint64_t)off + len;
+}
+
+static int is_locked(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    for (unsigned i = 0; i < dev->lock_count; i++) {
+        if (overlaps(off, len, dev->lock_off[i], dev->lock_len[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* The protection a program/erase of [off, off+len) runs into: the permanent
+ * write protection (FERRY_E_IO) first, then the locks until reset. */
+static int protection_error(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    if (overlaps(off, len, dev->wp_off, dev->wp_len))
+        return FERRY_E_IO;
+    if (is_locked(dev, off, len))
+        return FERRY_E_LOCKED;
+    return FERRY_OK;
+}
+
+/* ---- ECC granules: one bit each, set while broken ------------------------- */
+
+static void ecc_mark(struct ferry_sim_flash *dev, uint32_t off, uint32_t len, int broken)
+{
+    if (dev->ecc_granule == 0 || len == 0)
+        return;
+    for (uint32_t g = off / dev->ecc_granule; g <= (off + len - 1) / dev->ecc_granule; g++) {
+        if (broken)
+            dev->ecc_broken[g / 8] |= (uint8_t)(1u << (g % 8));
+        else
+            dev->ecc_broken[g / 8] &= (uint8_t)~(1u << (g % 8));
+    }
+}
+
+static int ecc_any_broken(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    if (dev->ecc_granule == 0 || len == 0)
+        return 0;
+    for (uint32_t g = off / dev->ecc_granule; g <= (off + len - 1) / dev->ecc_granule; g++) {
+        if (dev->ecc_broken[g / 8] & (1u << (g % 8)))
+            return 1;
+    }
+    return 0;
 }
 
 /* Sector number (address order) of the sector starting at `off`. */
@@ -110,15 +165,26 @@ static int sim_read(void *ctx, uint32_t off, void *buf, uint32_t len)
         return FERRY_E_POWER_LOSS;
     if (!in_range(dev, off, len))
         return FERRY_E_RANGE;
+    if (ecc_any_broken(dev, off, len)) {
+        dev->stats.ecc_read_errors++;
+        return FERRY_E_IO;
+    }
     if (len != 0)
         memcpy(buf, dev->mem + off, len);
+    if (len != 0 && dev->interposer != NULL) {
+        int err = dev->interposer(dev->interposer_ctx, off, buf, len, dev->interposer_index++);
+        if (err != FERRY_OK)
+            return err < 0 ? err : FERRY_E_IO;
+    }
     dev->stats.reads++;
     dev->stats.bytes_read += len;
     return FERRY_OK;
 }
 
 /* A torn program: a random prefix fully written, then a few random bits of
- * the rest, only among the bits the new data programs. */
+ * the rest, only among the bits the new data programs. With ECC on, the
+ * granule in progress at the cut and every later one a stray bit changed are
+ * broken (the range was all erased before: the checks said so). */
 static void tear_program(struct ferry_sim_flash *dev, uint32_t off, const uint8_t *src,
                          uint32_t len)
 {
@@ -133,6 +199,11 @@ static void tear_program(struct ferry_sim_flash *dev, uint32_t off, const uint8_
         uint8_t bit = (uint8_t)(1u << rng_below(&dev->rng, 8));
         program_bits(dev, &dev->mem[off + i], (uint8_t)((src[i] ^ erased) & bit));
     }
+    ecc_mark(dev, off + prefix, 1, 1);
+    for (uint32_t i = prefix; dev->ecc_granule != 0 && i < len; i++) {
+        if (dev->mem[off + i] != erased)
+            ecc_mark(dev, off + i, 1, 1);
+    }
 }
 
 static int sim_program(void *ctx, uint32_t off, const void *buf, uint32_t len)
@@ -140,6 +211,7 @@ static int sim_program(void *ctx, uint32_t off, const void *buf, uint32_t len)
     struct ferry_sim_flash *dev = ctx;
     const uint8_t *src = buf;
     uint8_t erased = dev->geo.erased_value;
+    int err;
 
     if (dev->power_lost)
         return FERRY_E_POWER_LOSS;
@@ -147,7 +219,10 @@ static int sim_program(void *ctx, uint32_t off, const void *buf, uint32_t len)
         return FERRY_E_RANGE;
     if (off % dev->geo.program_unit != 0 || len % dev->geo.program_unit != 0)
         return FERRY_E_ALIGN;
-    if (write_protected(dev, off, len))
+    err = protection_error(dev, off, len);
+    if (err != FERRY_OK)
+        return err;
+    if (ecc_any_broken(dev, off, len))
         return FERRY_E_IO;
     for (uint32_t i = 0; i < len; i++) {
         if (dev->mem[off + i] != erased)
@@ -172,6 +247,7 @@ static int sim_erase(void *ctx, uint32_t off, uint32_t len)
 {
     struct ferry_sim_flash *dev = ctx;
     uint32_t first, end;
+    int err;
 
     if (dev->power_lost)
         return FERRY_E_POWER_LOSS;
@@ -180,8 +256,9 @@ static int sim_erase(void *ctx, uint32_t off, uint32_t len)
     if (!ferry_flash_is_sector_boundary(&dev->flash, off) ||
         !ferry_flash_is_sector_boundary(&dev->flash, off + len))
         return FERRY_E_ALIGN;
-    if (write_protected(dev, off, len))
-        return FERRY_E_IO;
+    err = protection_error(dev, off, len);
+    if (err != FERRY_OK)
+        return err;
     if (len == 0)
         return FERRY_OK;
 
@@ -197,10 +274,12 @@ static int sim_erase(void *ctx, uint32_t off, uint32_t len)
         if (dev->cut_mode == FERRY_SIM_CUT_TORN) {
             for (uint32_t i = 0; i < len; i++)
                 dev->mem[off + i] = (uint8_t)rng_next(&dev->rng);
+            ecc_mark(dev, off, len, 1);
         }
         return FERRY_E_POWER_LOSS;
     }
     memset(dev->mem + off, dev->geo.erased_value, len);
+    ecc_mark(dev, off, len, 0);
     return FERRY_OK;
 }
 
@@ -322,6 +401,7 @@ int ferry_sim_flash_close(struct ferry_sim_flash *dev)
     } else {
         free(dev->mem);
     }
+    free(dev->ecc_broken);
     free(dev->erase_counts);
     free(dev->regions);
     free(dev);
@@ -360,6 +440,7 @@ int ferry_sim_flash_power_lost(const struct ferry_sim_flash *dev)
 void ferry_sim_flash_reboot(struct ferry_sim_flash *dev)
 {
     dev->power_lost = 0;
+    dev->lock_count = 0;
 }
 
 /* Parses one unsigned number (decimal or 0x-hex) that ends at ',' or NUL. */
@@ -474,5 +555,81 @@ int ferry_sim_flash_restore(struct ferry_sim_flash *dev, const void *buf, size_t
     if (buf == NULL || len != dev->geo.size)
         return FERRY_E_INVAL;
     memcpy(dev->mem, buf, len);
+    ecc_mark(dev, 0, dev->geo.size, 0);
     return FERRY_OK;
+}
+
+/* ---- ECC mode ------------------------------------------------------------ */
+
+int ferry_sim_flash_set_ecc(struct ferry_sim_flash *dev, uint32_t granule_bytes)
+{
+    uint32_t unit = dev->geo.program_unit;
+    uint8_t *map = NULL;
+
+    if (granule_bytes != 0) {
+        if (granule_bytes % unit != 0 && unit % granule_bytes != 0)
+            return FERRY_E_INVAL;
+        for (uint32_t i = 0; i < dev->geo.region_count; i++) {
+            if (dev->regions[i].size % granule_bytes != 0)
+                return FERRY_E_INVAL;
+        }
+        map = calloc(dev->geo.size / granule_bytes / 8 + 1, 1);
+        if (map == NULL)
+            return FERRY_E_NOSPC;
+    }
+    free(dev->ecc_broken);
+    dev->ecc_broken = map;
+    dev->ecc_granule = granule_bytes;
+    return FERRY_OK;
+}
+
+uint32_t ferry_sim_flash_ecc_granule(const struct ferry_sim_flash *dev)
+{
+    return dev->ecc_granule;
+}
+
+int ferry_sim_flash_break_ecc(struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    if (!in_range(dev, off, len))
+        return FERRY_E_RANGE;
+    if (dev->ecc_granule == 0)
+        return FERRY_E_UNSUPPORTED;
+    ecc_mark(dev, off, len, 1);
+    return FERRY_OK;
+}
+
+int ferry_sim_flash_ecc_broken(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    return in_range(dev, off, len) && ecc_any_broken(dev, off, len);
+}
+
+/* ---- Write lock until reset ---------------------------------------------- */
+
+int ferry_sim_flash_lock(struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    if (!in_range(dev, off, len))
+        return FERRY_E_RANGE;
+    if (len == 0)
+        return FERRY_OK;
+    if (dev->lock_count == FERRY_SIM_MAX_LOCKS)
+        return FERRY_E_NOSPC;
+    dev->lock_off[dev->lock_count] = off;
+    dev->lock_len[dev->lock_count] = len;
+    dev->lock_count++;
+    return FERRY_OK;
+}
+
+int ferry_sim_flash_locked(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len)
+{
+    return len != 0 && is_locked(dev, off, len);
+}
+
+/* ---- Read interposer ----------------------------------------------------- */
+
+void ferry_sim_flash_set_interposer(struct ferry_sim_flash *dev, ferry_sim_read_interposer_fn fn,
+                                    void *ctx)
+{
+    dev->interposer = fn;
+    dev->interposer_ctx = ctx;
+    dev->interposer_index = 0;
 }

@@ -12,8 +12,12 @@
  *   - program offset/length not multiples of the program unit,
  *     erase not covering whole sectors              FERRY_E_ALIGN
  *   - program/erase touching the write-protected range   FERRY_E_IO
+ *   - program/erase touching a range locked until reset   FERRY_E_LOCKED
+ *   - program onto an ECC-broken granule (ECC mode)  FERRY_E_IO
  *   - program onto a byte that is not erased        FERRY_E_NOT_ERASED
  * checked in that order; a rejected op changes nothing and is not counted.
+ * Reads fail only out of range, without power, or (ECC mode) over a broken
+ * granule.
  * Programming moves bits away from the erased value only (AND for 0xFF parts,
  * OR for 0x00 parts), as NOR cells do.
  *
@@ -35,6 +39,13 @@
  * The cut op returns FERRY_E_POWER_LOSS and so does every later read,
  * program and erase, until ferry_sim_flash_reboot(): the device is dead until
  * the power comes back. The contents survive as the cut left them.
+ *
+ * Adversarial modes (all off when a device is opened; sections below):
+ *   ECC         a torn program or erase leaves "ECC-broken" granules that
+ *               fail every read and program until their sector is erased;
+ *   interposer  a callback may rewrite what each read returns, so the same
+ *               address can read differently twice;
+ *   lock        ranges write-locked until the next reset (reboot or open).
  *
  * Not thread-safe; one device per thread.
  */
@@ -61,6 +72,7 @@ struct ferry_sim_flash_stats {
     uint64_t bytes_read;
     uint64_t bytes_programmed;
     uint64_t sectors_erased; /* sum of the per-sector erase counts */
+    uint64_t ecc_read_errors; /* reads refused because they overlap a broken granule */
 };
 
 /*
@@ -104,7 +116,9 @@ void ferry_sim_flash_disarm(struct ferry_sim_flash *dev);
 /* 1 while power is lost (a cut happened and no reboot since), else 0. */
 int ferry_sim_flash_power_lost(const struct ferry_sim_flash *dev);
 
-/* Power comes back: ops work again, contents stay as the cut left them. */
+/* Power comes back (a reset): ops work again, contents stay as the cut left
+ * them, every lock of ferry_sim_flash_lock() is released. Also the way to
+ * model a plain reset without a power cut. */
 void ferry_sim_flash_reboot(struct ferry_sim_flash *dev);
 
 /*
@@ -142,21 +156,131 @@ const uint32_t *ferry_sim_flash_erase_counts(const struct ferry_sim_flash *dev,
 
 /*
  * Program and erase into [off, off+len) fail with FERRY_E_IO, like the
- * bootloader region of a part with write protection set. len 0 removes the
- * protection. Errors: FERRY_E_RANGE (outside the device).
+ * bootloader region of a part with write protection set in its option bytes:
+ * permanent, it survives reboots. One range; a new call replaces it, len 0
+ * removes it. Errors: FERRY_E_RANGE (outside the device).
+ * (For protection that lasts until the next reset, see ferry_sim_flash_lock().)
  */
 int ferry_sim_flash_set_write_protect(struct ferry_sim_flash *dev, uint32_t off, uint32_t len);
 
 /*
  * The raw contents (geo->size bytes), for tests that inspect or deliberately
- * corrupt flash. Access through this pointer bypasses every rule, counter and
- * power cut.
+ * corrupt flash. Access through this pointer bypasses every rule, counter,
+ * power cut, lock, interposer and ECC state (it neither breaks nor heals a
+ * granule).
  */
 uint8_t *ferry_sim_flash_contents(struct ferry_sim_flash *dev);
 
 /* Copies the whole contents out / back in; len must equal geo->size.
- * Neither counts as an operation nor needs power. Errors: FERRY_E_INVAL. */
+ * Neither counts as an operation nor needs power. A restore is a programmer
+ * rewriting the whole part: it leaves no granule ECC-broken. Errors: FERRY_E_INVAL. */
 int ferry_sim_flash_snapshot(const struct ferry_sim_flash *dev, void *buf, size_t len);
 int ferry_sim_flash_restore(struct ferry_sim_flash *dev, const void *buf, size_t len);
+
+/* ---- ECC mode ------------------------------------------------------------- */
+/*
+ * Parts with flash ECC (STM32L4/G4: 8 bytes + 8 check bits; U5: 16 bytes;
+ * H7: 32 bytes) store check bits per "granule". A program or erase that
+ * power cuts short leaves granules whose data and check bits disagree; such
+ * a granule is "ECC-broken" until its sector is erased:
+ *   - a read that overlaps a broken granule by even one byte fails with
+ *     FERRY_E_IO and writes nothing into the buffer (real parts raise a
+ *     double-error fault or flag and deliver no trusted data); it is counted
+ *     in stats.ecc_read_errors, not in reads;
+ *   - a program that overlaps one fails with FERRY_E_IO and changes nothing
+ *     (a granule cannot be reprogrammed over a failed write);
+ *   - an erase that completes heals every granule of the sectors it erased.
+ * What breaks granules (only with ECC on; never a BETWEEN cut, never a
+ * completed op):
+ *   - a torn program: the program proceeds in address order; the granule
+ *     holding the first byte the cut left unwritten (the one in progress) is
+ *     broken, whatever its bytes show, and so is every later granule of the
+ *     range that a stray torn bit changed. Granules the prefix completed read
+ *     fine, granules it never reached stay erased and read fine (an erased
+ *     granule has valid ECC on these parts).
+ *   - a torn erase: every granule of every sector in the erase range is
+ *     broken. An erase interrupted mid-pulse leaves cells at intermediate
+ *     charge, data and check bits alike, and a random codeword is almost
+ *     never valid, so the strict choice is also the realistic one. The
+ *     contents are random as without ECC.
+ * Both are decided by the cut's seed, so a cut replays exactly.
+ *
+ * The broken-granule map lives in RAM with the device: it starts empty on
+ * every open (a file device does not remember it across processes),
+ * ferry_sim_flash_reboot() keeps it (the cells are still broken after
+ * power comes back), ferry_sim_flash_restore() clears it.
+ */
+
+/*
+ * Switches ECC mode on with granules of `granule_bytes` (aligned to
+ * multiples of it from offset 0), or off with 0. The granule must divide
+ * every sector size and either divide the program unit or be a multiple of
+ * it (8 or 16 on an 8-byte-unit part, 8 on a 4-byte one, ...). A granule
+ * larger than the program unit is only an error-detection unit: programming
+ * one intact granule in several units is allowed. Every call starts with no
+ * broken granule (switching off forgets them).
+ * Errors: FERRY_E_INVAL (granule breaks the rule), FERRY_E_NOSPC.
+ */
+int ferry_sim_flash_set_ecc(struct ferry_sim_flash *dev, uint32_t granule_bytes);
+
+/* The current granule size, 0 when ECC mode is off. */
+uint32_t ferry_sim_flash_ecc_granule(const struct ferry_sim_flash *dev);
+
+/*
+ * Marks every granule that overlaps [off, off+len) ECC-broken, for
+ * hand-built scenarios; the bytes are left as they are. len 0 does nothing.
+ * Needs no power and is not an operation.
+ * Errors: FERRY_E_RANGE (outside the device), FERRY_E_UNSUPPORTED (ECC off).
+ */
+int ferry_sim_flash_break_ecc(struct ferry_sim_flash *dev, uint32_t off, uint32_t len);
+
+/* 1 if any granule overlapping [off, off+len) is broken, else 0 (also
+ * when ECC is off, len is 0 or the range is outside the device). */
+int ferry_sim_flash_ecc_broken(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len);
+
+/* ---- Write lock until reset ---------------------------------------------- */
+/*
+ * Flash controllers can write-protect a range until the next reset (a lock
+ * bit that only a reset clears: STM32 "write protection until reset" style
+ * registers, nRF BPROT/ACL): a bootloader sets it right before it jumps to
+ * the application, so the application cannot write what the bootloader
+ * owns. Here: a program or erase that touches a locked range fails with
+ * FERRY_E_LOCKED and changes nothing (checked after the permanent write
+ * protection, before everything else but range and alignment); reads are
+ * not affected. Nothing unlocks a range but ferry_sim_flash_reboot() (power
+ * back or reset) and opening the device again (a new process run is a new
+ * power cycle); the lock state is never stored in a backing file.
+ */
+#define FERRY_SIM_MAX_LOCKS 8
+
+/*
+ * Locks [off, off+len) (any bytes; len 0 does nothing). Needs no power.
+ * Errors: FERRY_E_RANGE (outside the device), FERRY_E_NOSPC (already
+ * FERRY_SIM_MAX_LOCKS ranges locked).
+ */
+int ferry_sim_flash_lock(struct ferry_sim_flash *dev, uint32_t off, uint32_t len);
+
+/* 1 if any byte of [off, off+len) is locked, else 0. */
+int ferry_sim_flash_locked(const struct ferry_sim_flash *dev, uint32_t off, uint32_t len);
+
+/* ---- Read interposer ----------------------------------------------------- */
+/*
+ * Flash that answers differently when read twice (an interposer on an
+ * external bus, a glitch, an attacker racing the bootloader): a callback sees
+ * every read that passed the checks (power, range, ECC) and is not empty,
+ * with the true contents already in `buf`, and may rewrite them. `index`
+ * counts those reads from 0 since the interposer was installed. It returns
+ * 0 to deliver `buf`, or a negative FERRY_E_* code that the read returns
+ * instead (the caller must then not trust `buf`). Reads it fails are not
+ * counted in stats.reads. It must not call back into the device.
+ * A ready-made scripted interposer: flash_interposer.h.
+ */
+typedef int (*ferry_sim_read_interposer_fn)(void *ctx, uint32_t off, uint8_t *buf, uint32_t len,
+                                            uint64_t index);
+
+/* Installs `fn` (with `ctx`) and restarts the read index at 0; NULL
+ * switches interposing off. Survives reboots; not stored in a file. */
+void ferry_sim_flash_set_interposer(struct ferry_sim_flash *dev, ferry_sim_read_interposer_fn fn,
+                                    void *ctx);
 
 #endif

@@ -11,7 +11,10 @@ int sim_app_open_board(struct sim_board *b)
     const struct sim_board_desc *d = sim_board_find(board);
     if (!dir || !d)
         return FERRY_E_INVAL;
-    return sim_board_open(b, d, dir);
+    int err = sim_board_open(b, d, dir);
+    if (!err && (err = sim_board_lock_from_env(b)) != 0) /* the locks set before the jump */
+        sim_board_close(b);
+    return err;
 }
 
 void sim_app_feed_watchdog(void)

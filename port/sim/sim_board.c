@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated boards: see sim_board.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sim_board.h"
 #include "flash_layouts.h"
@@ -236,6 +237,9 @@ int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const
 int sim_board_reset(struct sim_board *b)
 {
     struct ferry_area a;
+    for (int i = 0; i < SIM_BOARD_DEVS && !b->power_lost; i++)
+        if (b->dev[i])
+            ferry_sim_flash_reboot(b->dev[i]); /* power is on: only the locks go */
     if (!b->desc->counter.size)
         return 0;
     int err = area_of(b, &b->desc->counter, &a);
@@ -243,6 +247,26 @@ int sim_board_reset(struct sim_board *b)
         err = ferry_counter_flash_init(&b->counter, &a, b->counter_buf, sizeof b->counter_buf);
     b->cfg.counter = err ? NULL : &b->counter.counter;
     return err;
+}
+
+int sim_board_lock_counter(struct sim_board *b)
+{
+    const struct sim_area_desc *c = &b->desc->counter;
+    if (!c->size)
+        return 0;
+    if (c->dev >= SIM_BOARD_DEVS || !b->dev[c->dev])
+        return FERRY_E_INVAL;
+    return ferry_sim_flash_lock(b->dev[c->dev], c->off, c->size);
+}
+
+int sim_board_lock_from_env(struct sim_board *b)
+{
+    const char *v = getenv(SIM_BOARD_ENV_LOCKS);
+    if (!v || !*v)
+        return 0;
+    if (strcmp(v, "counter") != 0)
+        return FERRY_E_INVAL;
+    return sim_board_lock_counter(b);
 }
 
 void sim_board_close(struct sim_board *b)
@@ -305,4 +329,32 @@ int sim_board_write_image(struct sim_board *b, enum sim_slot slot, const uint8_t
             return err;
     }
     return 0;
+}
+
+static void print_area(FILE *out, const char *what, const struct sim_board_desc *d,
+                       const struct sim_area_desc *a)
+{
+    if (!a->size) {
+        fprintf(out, "    %-8s none\n", what);
+        return;
+    }
+    fprintf(out, "    %-8s %s 0x%06x +0x%06x (%u KiB)\n", what, a->dev ? "external" : "internal",
+            (unsigned)a->off, (unsigned)a->size, (unsigned)(a->size / 1024));
+    (void)d;
+}
+
+void sim_board_print_layout(FILE *out, const struct sim_board_desc *d)
+{
+    fprintf(out, "  %s: %s\n", d->name, d->description);
+    for (int i = 0; i < SIM_BOARD_DEVS; i++)
+        if (d->dev_layout[i])
+            fprintf(out, "    device %d: %s (%s)\n", i, d->dev_layout[i],
+                    i ? "external" : "internal");
+    if (d->boot_size)
+        fprintf(out, "    %-8s internal 0x000000 +0x%06x (write-protected)\n", "boot",
+                (unsigned)d->boot_size);
+    print_area(out, "primary", d, &d->primary);
+    print_area(out, "staging", d, &d->staging);
+    print_area(out, "status", d, &d->status);
+    print_area(out, "counter", d, &d->counter);
 }

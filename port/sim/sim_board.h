@@ -9,6 +9,7 @@
 #define FERRY_SIM_BOARD_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "ferry/app.h"
 #include "ferry/boot.h"
@@ -63,6 +64,8 @@ struct sim_board {
 
 /* Board by name, or NULL. */
 const struct sim_board_desc *sim_board_find(const char *name);
+/* Prints the board's devices and where each area sits (offsets per device). */
+void sim_board_print_layout(FILE *out, const struct sim_board_desc *d);
 /* The whole table (*count entries). */
 const struct sim_board_desc *sim_board_list(size_t *count);
 
@@ -75,8 +78,31 @@ int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const
 void sim_board_close(struct sim_board *b);
 
 /* A reset as the device sees it: RAM state (the counter store's cache) is
- * gone; flash stays. Call before every simulated boot. */
+ * gone and the flash controllers release their write locks (unless power is
+ * lost: then sim_board_reboot() does it); flash stays. Call before every
+ * simulated boot. */
 int sim_board_reset(struct sim_board *b);
+
+/*
+ * Write-locks the anti-rollback counter store until the next reset
+ * (ferry_sim_flash_lock()), as the bootloader does right before it hands
+ * over to the application: from then on a program or erase there fails with
+ * FERRY_E_LOCKED. 0 also when the board has no counter store.
+ * Errors: those of ferry_sim_flash_lock().
+ */
+int sim_board_lock_counter(struct sim_board *b);
+
+/*
+ * The simulated application is another process that opens the flash files
+ * itself, so the lock registers a real device keeps across the jump are
+ * handed over in this environment variable: "counter" (the counter store is
+ * locked) or empty/unset (nothing is). sim_board_lock_from_env() applies
+ * them; the application runtime (sim_app_open_board()) calls it before the
+ * application sees the flash. Errors: FERRY_E_INVAL (another value), those
+ * of sim_board_lock_counter().
+ */
+#define SIM_BOARD_ENV_LOCKS "FERRY_SIM_LOCKS"
+int sim_board_lock_from_env(struct sim_board *b);
 
 enum sim_slot { SIM_SLOT_PRIMARY, SIM_SLOT_STAGING };
 

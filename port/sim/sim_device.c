@@ -18,7 +18,18 @@
  *
  * The trusted public key is compiled in (sim_trusted_key.c, generated from a
  * PEM key at build time), like a real bootloader's.
+ *
+ * Right before the handover to the application the bootloader write-locks
+ * the anti-rollback counter store until the next reset, so the application
+ * cannot lower the stored minimum (its programs and erases there fail with
+ * FERRY_E_LOCKED). The application is another process that opens the flash
+ * files itself: the lock, which a real flash controller keeps across the
+ * jump, goes with it in SIM_BOARD_ENV_LOCKS (sim_board.h) and is applied by
+ * its runtime before it sees the flash. Every power cycle starts unlocked,
+ * so the next boot's bootloader writes the store freely.
  */
+#define _POSIX_C_SOURCE 200809L /* setenv */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +67,11 @@ static void usage(FILE *out)
             "  status                               show install/trial state\n"
             "--card IMAGE: an SD card image (FAT); a valid newer update.bin on it is installed\n"
             "The device identity is vendor '%s', class '%s'.\n", SIM_VENDOR_NAME, SIM_CLASS_NAME);
+    fprintf(out, "boards (--board NAME; default demo), areas as device offset +size:\n");
+    size_t n;
+    const struct sim_board_desc *list = sim_board_list(&n);
+    for (size_t i = 0; i < n; i++)
+        sim_board_print_layout(out, &list[i]);
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -207,6 +223,11 @@ static int boot_once(const struct opts *o, uint8_t **payload, uint32_t *len, int
         *payload = malloc(*len);
         err = *payload ? ferry_area_read(&b.cfg.primary, res.image.header_size, *payload, *len)
                        : FERRY_E_NOSPC;
+        /* The handover: lock what the application must not write. */
+        if (!err)
+            err = sim_board_lock_counter(&b);
+        if (!err && setenv(SIM_BOARD_ENV_LOCKS, b.desc->counter.size ? "counter" : "", 1) != 0)
+            err = FERRY_E_NOSPC;
     }
     sim_board_close(&b);
     return err;

@@ -23,6 +23,7 @@ const char *ferry_strerror(int err)
     case FERRY_E_NOT_FOUND:      return "not found";
     case FERRY_E_UNSUPPORTED:    return "not supported";
     case FERRY_E_TIMEOUT:        return "timed out";
+    case FERRY_E_LOCKED:         return "flash region write-locked until reset";
 
     case FERRY_E_IMG_MAGIC:      return "no image magic";
     case FERRY_E_IMG_FORMAT:     return "unknown image format version";
@@ -42,6 +43,7 @@ const char *ferry_strerror(int err)
     case FERRY_E_IMG_ROLLBACK:   return "image security counter too low";
     case FERRY_E_IMG_MISSING:    return "required image metadata missing";
     case FERRY_E_IMG_REVERTED:   return "image was reverted after a failed trial";
+    case FERRY_E_IMG_CHANGED:    return "image read back differently (flash changed between reads)";
 
     case FERRY_E_NO_IMAGE:       return "no bootable image";
     case FERRY_E_STATE:          return "boot state invalid";
@@ -51,11 +53,14 @@ const char *ferry_strerror(int err)
     case FERRY_E_HTTP_LENGTH:    return "http body length mismatch";
     case FERRY_E_HTTP_REDIRECTS: return "too many or refused redirects";
     case FERRY_E_TLS:            return "tls handshake or certificate refused";
+    case FERRY_E_DEADLINE:       return "overall deadline passed";
 
     case FERRY_E_MANIFEST:       return "release manifest malformed";
     case FERRY_E_MANIFEST_SIG:   return "release manifest signature invalid";
     case FERRY_E_NO_UPDATE:      return "no newer release";
     case FERRY_E_BUSY:           return "trial image pending: confirm first";
+    case FERRY_E_MANIFEST_REPLAY: return "release manifest older than one already seen";
+    case FERRY_E_MANIFEST_EXPIRED: return "release manifest expired";
 
     case FERRY_E_FAT_NOFS:       return "no fat filesystem";
     case FERRY_E_FAT_FULL:       return "fat volume full";
