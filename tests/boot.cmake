@@ -3,7 +3,7 @@
 if(TARGET ferry_host)
   add_library(ferry_boot_fixture STATIC boot_fixture.c)
   target_link_libraries(ferry_boot_fixture PUBLIC ferry_sim_board ferry_host ferry_testutil)
-  target_include_directories(ferry_boot_fixture PUBLIC ${CMAKE_SOURCE_DIR}/tools/ferry)
+  target_include_directories(ferry_boot_fixture PUBLIC ${PROJECT_SOURCE_DIR}/tools/ferry)
 
   add_executable(test_boot test_boot.c)
   target_link_libraries(test_boot PRIVATE ferry_boot_fixture)
@@ -21,4 +21,16 @@ if(TARGET ferry_boot_fixture)
     add_test(NAME powercut.${board} COMMAND test_powercut ${board} all 1)
   endforeach()
   add_test(NAME powercut.soak COMMAND test_powercut --soak 300 1)
+  # The same with flash ECC: torn programs leave words that fail to read.
+  add_test(NAME powercut.ecc.uniform-4k COMMAND test_powercut --ecc 8 uniform-4k all 1)
+endif()
+
+# The security review's findings as attacks, one test each (docs/threat-model.md).
+if(TARGET ferry_boot_fixture)
+  add_executable(test_boot_attacks test_boot_attacks.c)
+  target_link_libraries(test_boot_attacks PRIVATE ferry_boot_fixture)
+  target_include_directories(test_boot_attacks PRIVATE ${FERRY_PRIV_INCLUDE_DIRS})
+  foreach(board uniform-4k stm32f4-ext-nor page-256 unit-32-zero demo)
+    add_test(NAME boot.attacks.${board} COMMAND test_boot_attacks ${board})
+  endforeach()
 endif()

@@ -299,7 +299,11 @@ static void test_records_need_their_check(void)
     }
 }
 
-/* Flash full of garbage (never erased): reads 0, the first advance erases. */
+/* Flash full of garbage in both banks (never erased, or written by something
+ * other than this store): no power cut can leave that, so the minimum is
+ * unknown and both read and advance fail closed with FERRY_E_CORRUPT. A
+ * factory programs the area erased. One garbage bank beside an erased one is
+ * a torn first write: that reads 0. */
 static void test_garbage_area(void)
 {
     for (size_t i = 0; i < PLACEMENT_COUNT; i++) {
@@ -313,11 +317,16 @@ static void test_garbage_area(void)
             x ^= x << 17;
             mem[k] = (uint8_t)x;
         }
+        uint32_t v = 0;
+        CHECK_EQ(rig_reinit(&r), FERRY_OK);
+        CHECK_EQ(ctr_read(&r, &v), FERRY_E_CORRUPT);
+        CHECK_EQ(ctr_advance(&r, 77), FERRY_E_CORRUPT);
+        /* Erase the second bank: now it is the torn-first-write picture. */
+        uint32_t split = r.cf.bank[1].off - r.cf.bank[0].off;
+        memset(mem + split, r.cf.erased, r.area.size - split);
         CHECK_EQ(read_after_reboot(&r), 0);
         CHECK_EQ(ctr_advance(&r, 77), FERRY_OK);
         CHECK_EQ(read_after_reboot(&r), 77);
-        CHECK_EQ(ctr_advance(&r, 78), FERRY_OK);
-        CHECK_EQ(read_after_reboot(&r), 78);
         rig_close(&r);
     }
 }

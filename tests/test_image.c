@@ -34,6 +34,7 @@ struct spy {
     unsigned fail_at;      /* fail read number fail_at (1-based) with FERRY_E_IO; 0: never */
     uint32_t max_len;      /* longest single read */
     uint32_t lo, hi;       /* bytes touched: [lo, hi) */
+    uint32_t bytes;        /* bytes read in all */
 };
 
 static int spy_read(void *ctx, uint32_t off, void *buf, uint32_t len)
@@ -47,6 +48,7 @@ static int spy_read(void *ctx, uint32_t off, void *buf, uint32_t len)
     if (len > s->max_len) {
         s->max_len = len;
     }
+    s->bytes += len;
     if (len != 0) {
         if (off < s->lo) {
             s->lo = off;
@@ -242,12 +244,16 @@ static void test_good_image_verifies(void)
     struct keys k = test_keys();
     struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class };
     size_t len = build_default(img);
-    size_t buf_lens[] = { 32, 33, 64, 100, 4096, 100000 };
+    size_t buf_lens[] = { 100, 101, 128, 256, 4096, 100000 };
     size_t i;
 
     for (i = 0; i < sizeof buf_lens / sizeof buf_lens[0]; i++) {
         CHECK_EQ(parse_and_verify(img, len, &pol, buf_lens[i]), FERRY_OK);
     }
+    /* The buffer must hold the fixed header and the metadata (they are
+     * parsed from the RAM copy that is hashed): 32 + meta_size bytes. */
+    CHECK_EQ(parse_and_verify(img, len, &pol, 32), FERRY_E_NOSPC);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_NOSPC);
     /* No vendor/class in the policy: any vendor and class. */
     pol.vendor_id = NULL;
     pol.class_id = NULL;
@@ -538,7 +544,7 @@ static void test_bad_arguments(void)
         struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL };
         struct ferry_verify_policy nokeys = { NULL, 1, NULL, NULL };
         struct ferry_image_info bad = info;
-        uint8_t buf[64];
+        uint8_t buf[256];
 
         CHECK_EQ(ferry_image_verify(&area, &info, &pol, buf, 31), FERRY_E_INVAL);
         CHECK_EQ(ferry_image_verify(&area, &info, &pol, NULL, 64), FERRY_E_INVAL);
@@ -553,7 +559,8 @@ static void test_bad_arguments(void)
         bad.protected_size = bad.total_size - FERRY_IMG_TRAILER_SIZE;
         bad.payload_size = bad.protected_size - bad.header_size;
         CHECK_EQ(ferry_image_verify(&area, &bad, &pol, buf, 64), FERRY_E_INVAL);
-        CHECK_EQ(ferry_image_verify(&area, &info, &pol, buf, 32), FERRY_OK);
+        CHECK_EQ(ferry_image_verify(&area, &info, &pol, buf, 32), FERRY_E_NOSPC);
+        CHECK_EQ(ferry_image_verify(&area, &info, &pol, buf, 256), FERRY_OK);
     }
 }
 
@@ -686,20 +693,20 @@ static void test_verify_errors(void)
     /* Payload changed after signing. */
     memcpy(img, good, len);
     img[prot - 1] ^= 1;
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_DIGEST);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_DIGEST);
     /* Header changed (version bumped) after signing. */
     memcpy(img, good, len);
     img[20]++;
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_DIGEST);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_DIGEST);
     /* Digest in the trailer tampered with. */
     memcpy(img, good, len);
     t[8 + 31] ^= 0x40;
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_DIGEST);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_DIGEST);
     /* Payload changed and the digest recomputed, old signature kept. */
     memcpy(img, good, len);
     img[prot - 1] ^= 1;
     ferry_sha256(img, prot, t + 8);
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
     /* Signature bits flipped: r, s, first and last byte. */
     {
         size_t bits[] = { 72 * 8, 72 * 8 + 7, 104 * 8 + 3, 135 * 8 + 7 };
@@ -707,39 +714,39 @@ static void test_verify_errors(void)
         for (i = 0; i < sizeof bits / sizeof bits[0]; i++) {
             memcpy(img, good, len);
             t[bits[i] / 8] ^= (uint8_t)(1u << (bits[i] % 8));
-            CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+            CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
         }
     }
     /* Signature of all zeros and r = s = 0xFF..: out of range. */
     memcpy(img, good, len);
     memset(t + 72, 0, 64);
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
     memset(t + 72, 0xFF, 64);
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
 
     /* Key ID unknown to the policy, or no keys at all. */
     memcpy(img, good, len);
     t[40] ^= 1;
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_KEY);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_KEY);
     pol.key_count = 0;
-    CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_E_IMG_KEY);
+    CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_E_IMG_KEY);
     pol.key_count = 1;
     /* Signed by key B, policy trusts only A. */
     {
         struct ib_spec s = ib_default_spec();
         s.key = ib_key_b;
         CHECK_EQ(ib_build(&s, img, sizeof img), len);
-        CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_KEY);
+        CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_KEY);
         /* Both trusted: B (second in the list) is found. */
         both[0] = k.a;
         both[1] = k.b;
         pol.keys = both;
         pol.key_count = 2;
-        CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_OK);
-        CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_OK);
+        CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_OK);
+        CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_OK);
         /* Key ID says A, signature made by B. */
         memcpy(img + prot + 40, k.a.id, 32);
-        CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+        CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
         pol.keys = &k.a;
         pol.key_count = 1;
     }
@@ -748,26 +755,28 @@ static void test_verify_errors(void)
         struct ferry_pubkey broken = k.a;
         broken.point[64] ^= 1;
         pol.keys = &broken;
-        CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_E_IMG_SIGNATURE);
+        CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_E_IMG_SIGNATURE);
         pol.keys = &k.a;
     }
 
     /* Vendor and class checked after the signature. */
     pol.vendor_id = other;
-    CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_E_IMG_VENDOR);
+    CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_E_IMG_VENDOR);
     pol.vendor_id = ib_vendor;
     pol.class_id = other;
-    CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_E_IMG_CLASS);
+    CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_E_IMG_CLASS);
     pol.vendor_id = NULL;
-    CHECK_EQ(parse_and_verify(good, len, &pol, 64), FERRY_E_IMG_CLASS);
+    CHECK_EQ(parse_and_verify(good, len, &pol, 256), FERRY_E_IMG_CLASS);
     /* Order: digest before vendor. */
     pol.vendor_id = other;
     memcpy(img, good, len);
     img[prot - 1] ^= 1;
-    CHECK_EQ(parse_and_verify(img, len, &pol, 64), FERRY_E_IMG_DIGEST);
+    CHECK_EQ(parse_and_verify(img, len, &pol, 256), FERRY_E_IMG_DIGEST);
 }
 
-/* verify reads flash in chunks no larger than the caller's buffer. */
+/* verify reads every byte of the image exactly once: the fixed header, the
+ * rest of the first buffer-full, then buffer-sized chunks of the protected
+ * bytes, then the trailer into its own RAM copy. */
 static void test_verify_chunking(void)
 {
     static uint8_t img[IMG_CAP];
@@ -777,7 +786,7 @@ static void test_verify_chunking(void)
     struct ferry_image_info info;
     struct ferry_area area;
     struct spy s;
-    uint8_t buf[40];
+    uint8_t buf[128];
 
     spy_init(&s, img, (uint32_t)len);
     area.dev = &s.flash;
@@ -786,9 +795,10 @@ static void test_verify_chunking(void)
     CHECK_EQ(ferry_image_parse(&area, FERRY_PARSE_FILE, &info), FERRY_OK);
     spy_init(&s, img, (uint32_t)len);
     CHECK_EQ(ferry_image_verify(&area, &info, &pol, buf, sizeof buf), FERRY_OK);
-    CHECK_EQ(s.max_len, sizeof buf);
-    CHECK_EQ(s.reads, (info.protected_size + sizeof buf - 1) / sizeof buf);
-    CHECK_EQ(s.hi, info.protected_size);
+    CHECK_EQ(s.max_len, FERRY_IMG_TRAILER_SIZE);
+    CHECK_EQ(s.reads, 1 + (info.protected_size + sizeof buf - 1) / sizeof buf + 1);
+    CHECK_EQ(s.bytes, info.total_size);
+    CHECK_EQ(s.hi, info.total_size);
 }
 
 static void test_area_sha256(void)

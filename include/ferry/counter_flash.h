@@ -50,6 +50,7 @@ struct ferry_counter_flash {
     /* What the last scan found; valid only while `scanned` is 1. */
     int scanned;
     int active;          /* bank that takes the next record, -1: none valid */
+    int spare;           /* bank a first header goes to when no bank is whole */
     uint32_t seq;        /* sequence number of the active bank's header */
     uint32_t value;      /* current counter value */
     uint32_t next;       /* index of the next free record slot in the active bank */

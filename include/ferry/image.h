@@ -110,10 +110,21 @@ struct ferry_verify_policy {
  * Full verification of a parsed image: SHA-256 over the protected bytes equals
  * the trailer digest, the key ID names a trusted key, the signature verifies
  * with that key, vendor and class match the policy.
- * `buf`/`buf_len`: caller scratch for reading flash (any size >= 32; larger is
- * faster). On success, info->digest is the verified digest.
- * Errors: FERRY_E_IMG_DIGEST, _KEY, _SIGNATURE, _VENDOR, _CLASS, FERRY_E_INVAL,
- * area read errors.
+ *
+ * Read once: the image is read again exactly once, the fixed header and the
+ * metadata are parsed from the same RAM copy that is hashed, and the trailer
+ * from its own single RAM copy. `info` (from ferry_image_parse() of this
+ * area) must agree with that read in every field, else FERRY_E_IMG_CHANGED:
+ * so whatever the caller decided from `info` before calling (version,
+ * counter, flags, digest) rests on the bytes that were verified, even on
+ * flash that answers two reads differently.
+ *
+ * `buf`/`buf_len`: caller scratch for reading flash; it must hold the fixed
+ * header and the metadata (32 + meta_size bytes, else FERRY_E_NOSPC); larger
+ * is faster (reads are up to 64 KiB).
+ * Errors: FERRY_E_IMG_CHANGED, _DIGEST, _KEY, _SIGNATURE, _VENDOR, _CLASS,
+ * any parse error of the second read, FERRY_E_NOSPC, FERRY_E_INVAL, area
+ * read errors.
  */
 int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len);

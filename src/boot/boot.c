@@ -1,36 +1,78 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ferry_boot(): one reset's worth of decisions. The state machine is drawn in
- * docs/design.md; in short:
+ * docs/design.md ("Boot state machine"); the rules it rests on:
  *
- *   status op  | progress                | this boot
- *   -----------+-------------------------+------------------------------------
- *   none       |                         | stable: primary is confirmed
- *   INSTALL    | steps not all done      | resume the forward swap
- *   INSTALL    | done, permanent/confirmed| stable
- *   INSTALL    | done, not booted        | mark booted, arm watchdog, run on trial
- *   INSTALL    | done, booted, no confirm| start REVERT
- *   REVERT     | not done                | resume the backward swap
- *   REVERT     | done                    | stable; the reverted image is rejected
+ *  1. Only what was verified in THIS boot runs: the image's signature by a
+ *     built-in key, vendor, class and a security counter at or above the
+ *     stored minimum, all taken from one read of the image into RAM
+ *     (ferry_image_verify). The status area, the counter store and both slots
+ *     are input, not state to believe: the status may say where a swap
+ *     stands, never what is trusted.
+ *  2. The primary is judged first, on every boot. A primary that verifies is
+ *     whole, so a status that claims a swap under way through it is not
+ *     believed (a swap that moved any of it leaves no verifying image there).
+ *  3. The stored minimum reaches the running image's counter before anything
+ *     staged is judged.
+ *  4. Before a revert, the image to be restored is verified completely; if it
+ *     would not run, the current image (if it runs) is kept and confirmed.
+ *  5. "Rejected" and "downgrade" only ever choose between runnable images:
+ *     with no runnable primary, a runnable staged image is installed.
  *
- * In a stable state a valid, newer staged image starts an INSTALL. Whatever
- * runs is verified first: fully (digest + signature), or, right after an
- * install in this same boot, by the digest of what was written compared with
- * the staged image's verified digest (one signature check per update boot).
+ *   status op  | progress                 | this boot
+ *   -----------+--------------------------+------------------------------------
+ *   none       |                          | stable
+ *   INSTALL    | not done, primary runs   | not believed: stable
+ *              |   as the incoming image  | done (steps past it still run): trial
+ *   INSTALL    | not done, primary fails  | resume the forward swap, verify the result
+ *   INSTALL    | done, permanent/confirmed| stable (never reverted, even if unreadable)
+ *   INSTALL    | done, not booted         | mark booted, arm watchdog, run on trial
+ *   INSTALL    | done, booted, no confirm | revert if the backup verifies, else keep
+ *   REVERT     | not done, primary runs   | revert again if the backup verifies, else keep
+ *              |   as the restored image  | done
+ *   REVERT     | not done, primary fails  | resume the backward swap, verify the result
+ *   REVERT     | done                     | stable; the reverted image is rejected
+ *
+ * Stable: record the primary's counter, install a valid newer staged image,
+ * or run the primary.
  */
 #include <string.h>
 #include "ferry/boot.h"
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
+#include "ferry/byteorder.h"
+#include "image_priv.h"
 #include "status_priv.h"
 #include "swap_priv.h"
+
+/*
+ * An image judged in this boot: the RAM copy of its one verified read, and a
+ * seal that only a complete verification sets, bound to that image's digest.
+ * Installing and running check the seal again, so one skipped branch in the
+ * decisions between (a glitch) cannot hand an unverified image on.
+ */
+struct judged {
+    struct ferry_image_info info;
+    uint32_t seal;
+};
+#define SEAL_MAGIC 0x6B2D5AC3u
+
+static uint32_t seal_of(const struct ferry_image_info *i)
+{
+    return SEAL_MAGIC ^ ferry_get_le32(i->digest) ^ ferry_get_le32(i->digest + 28);
+}
+
+static int sealed(const struct judged *j)
+{
+    volatile uint32_t seal = j->seal;
+    return seal == seal_of(&j->info) && j->seal == seal_of(&j->info);
+}
 
 struct boot_run {
     const struct ferry_boot_config *cfg;
     struct ferry_status_ctx sc;
     struct ferry_status st;
     uint32_t min_counter;
-    int counter_ok;
 };
 
 static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
@@ -38,6 +80,13 @@ static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
 {
     if (r->cfg->hooks.event)
         r->cfg->hooks.event(r->cfg->hooks.ctx, e, err, info);
+}
+
+/* Errors that end the boot at once: the device is gone (power cut). Every
+ * other error of a read is a verdict on the image read ("does not run"). */
+static int fatal(int err)
+{
+    return err == FERRY_E_POWER_LOSS;
 }
 
 static int mark_step(void *ctx, uint32_t step)
@@ -63,18 +112,111 @@ static struct ferry_area staged_area(const struct ferry_boot_config *cfg)
     return a;
 }
 
-/* Parse + full verification of the primary image, and the counter floor. */
-static int verify_primary(struct boot_run *r, struct ferry_image_info *info)
+/* The staging slot's first primary-size bytes: where a backup is kept. */
+static struct ferry_area backup_area(const struct ferry_boot_config *cfg)
+{
+    struct ferry_area a = cfg->staging;
+    if (a.size > cfg->primary.size)
+        a.size = cfg->primary.size;
+    return a;
+}
+
+/*
+ * 0 when `area` holds an image this bootloader would run: verified in this
+ * boot (one read, signature, vendor, class; ferry_image_verify) with a
+ * security counter at or above the stored minimum. *info is then that read.
+ */
+static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
 {
     const struct ferry_boot_config *cfg = r->cfg;
-    int err = ferry_image_parse(&cfg->primary, FERRY_PARSE_SLOT, info);
-    if (!err)
-        err = ferry_image_verify(&cfg->primary, info, &cfg->policy, cfg->buf, cfg->buf_len);
-    if (!err && r->counter_ok && info->security_counter < r->min_counter)
+    struct ferry_image_info *info = &j->info;
+    uint32_t proof = 0;
+    j->seal = 0;
+    int err = ferry_image_parse(area, FERRY_PARSE_SLOT, info);
+    if (!err && info->total_size > cfg->primary.size)
+        err = FERRY_E_IMG_TOO_BIG;
+    if (!err && info->security_counter < r->min_counter)
         err = FERRY_E_IMG_ROLLBACK;
+    if (!err)
+        err = ferry_image_verify_proven(area, info, &cfg->policy, cfg->buf, cfg->buf_len, &proof);
+    if (!err && proof != FERRY_IMAGE_PROOF)
+        err = FERRY_E_IMG_SIGNATURE;
+    if (!err && info->security_counter >= r->min_counter && proof == FERRY_IMAGE_PROOF)
+        j->seal = seal_of(info);
     return err;
 }
 
+static int advance_counter(struct boot_run *r, const struct judged *j)
+{
+    const struct ferry_image_info *img = &j->info;
+    const struct ferry_counter *c = r->cfg->counter;
+    if (!c || img->security_counter <= r->min_counter)
+        return 0;
+    int err = c->ops->advance(c->ctx, img->security_counter);
+    if (err)
+        return err;
+    r->min_counter = img->security_counter;
+    ev(r, FERRY_EV_COUNTER_ADVANCED, (int)img->security_counter, img);
+    return 0;
+}
+
+/* `img` (verified this boot, in the primary) runs; on trial if `trial`. */
+static int finish(struct boot_run *r, struct ferry_boot_result *res, const struct judged *j,
+                  int trial)
+{
+    const struct ferry_image_info *img = &j->info;
+    if (!sealed(j))
+        return FERRY_E_IMG_SIGNATURE;
+    res->image = *img;
+    res->trial = trial;
+    res->entry_off = r->cfg->primary.off + img->header_size;
+    if (trial) {
+        int err = mark(r, FERRY_MARK_BOOTED(r->st.units));
+        if (err)
+            return err;
+        ev(r, FERRY_EV_TRIAL_BOOT, 0, img);
+        if (r->cfg->hooks.watchdog_arm)
+            r->cfg->hooks.watchdog_arm(r->cfg->hooks.ctx);
+    }
+    ev(r, FERRY_EV_BOOT, 0, img);
+    return sealed(j) ? 0 : FERRY_E_IMG_SIGNATURE;
+}
+
+static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int prim_err,
+                       const struct judged *prim, const uint8_t *rejected);
+
+/*
+ * The verdict on the staged image (staging[D..]) against a runnable primary
+ * `prim` (NULL: none). Cheap checks on the parsed header first; only an image
+ * that would be installed costs a verification, and that verification reads
+ * the very bytes the checks were made on (or fails with IMG_CHANGED).
+ * Returns 0 (install it), FERRY_E_NOT_FOUND (nothing new staged) or why not.
+ */
+static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8_t *rejected,
+                        struct judged *cj)
+{
+    const struct ferry_boot_config *cfg = r->cfg;
+    const struct ferry_image_info *prim = pj ? &pj->info : NULL;
+    struct ferry_image_info *cand = &cj->info;
+    struct ferry_area sa = staged_area(cfg);
+    cj->seal = 0;
+    int err = ferry_image_parse(&sa, FERRY_PARSE_SLOT, cand);
+    if (err == FERRY_E_IMG_MAGIC)
+        return FERRY_E_NOT_FOUND;
+    if (err)
+        return err;
+    if (prim && memcmp(cand->digest, prim->digest, 32) == 0)
+        return FERRY_E_NOT_FOUND; /* the running image itself (left over after a swap) */
+    ev(r, FERRY_EV_STAGED_FOUND, 0, cand);
+    if (prim && rejected && memcmp(cand->digest, rejected, 32) == 0)
+        return FERRY_E_IMG_REVERTED;
+    if (prim && !(cand->flags & FERRY_IMG_F_REVERT) &&
+        ferry_version_cmp(&cand->version, &prim->version) <= 0)
+        return FERRY_E_IMG_DOWNGRADE;
+    return runnable(r, &sa, cj);
+}
+
+/* Runs the backward swap from the current bank's progress, then marks DONE. */
 static int run_revert(struct boot_run *r)
 {
     int err = ferry_swap_run(r->cfg, FERRY_SWAP_BACKWARD, r->st.hdr.region, r->st.steps_done,
@@ -88,227 +230,329 @@ static int run_revert(struct boot_run *r)
     return 0;
 }
 
-/* The installed image is moved back out: a REVERT with in/out exchanged. */
-static int start_revert(struct boot_run *r)
+/*
+ * The primary's image (`cur`, runnable or NULL) is to make way for the backup
+ * in staging [0..). The backup is verified completely first; a revert starts
+ * only for a backup that would run, over exactly the units it occupies.
+ * Otherwise `cur` is kept (confirmed, where an install bank can record it),
+ * or, with nothing in the primary either, the stable rules decide.
+ */
+static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
+                          const struct judged *cj)
 {
+    const struct ferry_image_info *cur = cj ? &cj->info : NULL;
+    struct judged bj;
+    const struct ferry_image_info *back = &bj.info;
+    struct ferry_area ba = backup_area(r->cfg);
+    int err = runnable(r, &ba, &bj);
+    if (fatal(err))
+        return err;
+    if (err) {
+        ev(r, FERRY_EV_BACKUP_DAMAGED, err, NULL);
+        if (!cj)
+            return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
+        if (r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL && r->st.done) {
+            err = mark(r, FERRY_MARK_CONFIRMED(r->st.units));
+            if (err)
+                return err;
+        }
+        return stable_boot(r, res, 0, cj, NULL);
+    }
     struct ferry_status_hdr h;
     memset(&h, 0, sizeof h);
     h.op = FERRY_OP_REVERT;
-    h.region = r->st.hdr.region;
-    h.in_size = r->st.hdr.out_size;
-    h.out_size = r->st.hdr.in_size;
-    memcpy(h.in_digest, r->st.hdr.out_digest, 32);
-    memcpy(h.out_digest, r->st.hdr.in_digest, 32);
-    int err = ferry_status_begin(&r->sc, &r->st, &h);
-    if (err)
-        return err;
-    ev(r, FERRY_EV_REVERT_START, 0, NULL);
-    return run_revert(r);
-}
-
-/*
- * Runs (or resumes) the forward swap, hashing what lands in the primary.
- * *verified = 1 when the copy matched the digest the staged image was verified
- * with. A mismatch reverts at once.
- */
-static int run_install(struct boot_run *r, int *verified)
-{
-    ferry_sha256_ctx h;
-    uint8_t digest[32];
-    uint32_t protected_len = r->st.hdr.in_size - FERRY_IMG_TRAILER_SIZE;
-    ferry_sha256_init(&h);
-    int err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
-                             mark_step, r, &h, protected_len);
-    if (err)
-        return err;
-    ferry_sha256_final(&h, digest);
-    if (ferry_ct_memcmp(digest, r->st.hdr.in_digest, 32) != 0) {
-        ev(r, FERRY_EV_INSTALL_FAILED, FERRY_E_IMG_DIGEST, NULL);
-        if (r->st.hdr.out_size == 0)
-            return FERRY_E_NO_IMAGE; /* nothing to go back to */
-        return start_revert(r);
+    h.in_size = back->total_size;
+    memcpy(h.in_digest, back->digest, 32);
+    if (cur) {
+        h.out_size = cur->total_size;
+        memcpy(h.out_digest, cur->digest, 32);
     }
-    err = mark(r, FERRY_MARK_DONE(r->st.units));
+    /* The revert covers the backup, the image moving out and, when undoing an
+     * install, that install's region, so staging looks as before it. The
+     * backward swap is safe for any region (docs/design.md, "Swap"). */
+    uint32_t span = back->total_size;
+    if (cur && cur->total_size > span)
+        span = cur->total_size;
+    err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
+    if (!err && r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL && r->st.hdr.region > h.region)
+        h.region = r->st.hdr.region;
+    if (!err)
+        err = ferry_status_begin(&r->sc, &r->st, &h);
     if (err)
         return err;
-    r->st.done = 1;
-    *verified = 1;
-    return 0;
+    ev(r, FERRY_EV_REVERT_START, 0, back);
+    err = run_revert(r);
+    if (err)
+        return err;
+    res->action = FERRY_BOOT_REVERTED;
+    struct judged prim;
+    int prim_err = runnable(r, &r->cfg->primary, &prim);
+    if (fatal(prim_err))
+        return prim_err;
+    return stable_boot(r, res, prim_err, &prim, h.out_digest);
+}
+
+/* 1 unless the primary's trailer, read back, is the one `cand` was verified
+ * with (so the installed copy verifies on later boots too). */
+static int trailer_differs(struct boot_run *r, const struct ferry_image_info *cand)
+{
+    struct ferry_image_info back;
+    if (ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &back) != 0)
+        return 1;
+    return back.protected_size != cand->protected_size ||
+           memcmp(back.digest, cand->digest, 32) != 0 ||
+           memcmp(back.key_id, cand->key_id, 32) != 0 ||
+           memcmp(back.signature, cand->signature, 64) != 0;
 }
 
 /*
- * Decides whether the staged image may be installed over `primary` (NULL when
- * the primary holds nothing valid). Cheap checks come first; only an image
- * that would be installed costs a signature verification.
- * Returns 0 (install it), FERRY_E_NOT_FOUND (nothing new staged) or why not.
+ * Installs the verified staged image `cand` over the primary (`prim`: the
+ * runnable image it replaces, kept for a revert; NULL: nothing runnable to
+ * keep, so no trial). The copy is read back and hashed as it lands; it must
+ * hash to the digest verified in this boot, so what runs is what was
+ * verified, and `cand` (the RAM copy of that read) describes it.
  */
-static int check_staged(struct boot_run *r, const struct ferry_image_info *primary,
-                        const uint8_t *rejected, struct ferry_image_info *cand)
+static int install(struct boot_run *r, struct ferry_boot_result *res, const struct judged *pj,
+                   const struct judged *cj)
 {
-    const struct ferry_boot_config *cfg = r->cfg;
-    struct ferry_area sa = staged_area(cfg);
-    int err = ferry_image_parse(&sa, FERRY_PARSE_SLOT, cand);
-    if (err == FERRY_E_IMG_MAGIC)
-        return FERRY_E_NOT_FOUND;
-    if (err)
-        return err;
-    if (primary && memcmp(cand->digest, primary->digest, 32) == 0)
-        return FERRY_E_NOT_FOUND; /* the running image itself (left over after a swap) */
-    ev(r, FERRY_EV_STAGED_FOUND, 0, cand);
-    if (cand->total_size > cfg->primary.size)
-        return FERRY_E_IMG_TOO_BIG;
-    if (rejected && memcmp(cand->digest, rejected, 32) == 0)
-        return FERRY_E_IMG_REVERTED;
-    if (primary && !(cand->flags & FERRY_IMG_F_REVERT) &&
-        ferry_version_cmp(&cand->version, &primary->version) <= 0)
-        return FERRY_E_IMG_DOWNGRADE;
-    err = ferry_image_verify(&sa, cand, &cfg->policy, cfg->buf, cfg->buf_len);
-    if (err)
-        return err;
-    if (!r->counter_ok || cand->security_counter < r->min_counter)
-        return FERRY_E_IMG_ROLLBACK;
-    return 0;
-}
-
-static int start_install(struct boot_run *r, const struct ferry_image_info *primary,
-                         const struct ferry_image_info *cand, int *verified)
-{
+    const struct ferry_image_info *prim = pj ? &pj->info : NULL;
+    const struct ferry_image_info *cand = &cj->info;
     struct ferry_status_hdr h;
+    if (!sealed(cj) || (pj && !sealed(pj)))
+        return FERRY_E_IMG_SIGNATURE; /* a decision above was skipped */
     uint32_t span = cand->total_size;
     memset(&h, 0, sizeof h);
     h.op = FERRY_OP_INSTALL;
     h.in_size = cand->total_size;
     memcpy(h.in_digest, cand->digest, 32);
-    if (primary) {
-        h.out_size = primary->total_size;
-        memcpy(h.out_digest, primary->digest, 32);
-        if (primary->total_size > span)
-            span = primary->total_size;
-    } else {
-        h.flags = FERRY_STATUS_F_PERMANENT; /* nothing valid to revert to */
+    if (prim) {
+        h.out_size = prim->total_size;
+        memcpy(h.out_digest, prim->digest, 32);
+        if (prim->total_size > span)
+            span = prim->total_size;
     }
-    if (cand->flags & FERRY_IMG_F_PERMANENT)
-        h.flags = FERRY_STATUS_F_PERMANENT; /* the vendor signed it for install without trial */
+    if (!prim || (cand->flags & FERRY_IMG_F_PERMANENT))
+        h.flags = FERRY_STATUS_F_PERMANENT;
     int err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
     if (!err)
         err = ferry_status_begin(&r->sc, &r->st, &h);
     if (err)
         return err;
     ev(r, FERRY_EV_INSTALL_START, 0, cand);
-    return run_install(r, verified);
-}
 
-/* 1 if the image kept in staging [0, ..) by the current install is intact. */
-static int backup_intact(struct boot_run *r)
-{
+    ferry_sha256_ctx hash;
     uint8_t digest[32];
-    if (r->st.hdr.out_size < FERRY_IMG_TRAILER_SIZE)
-        return 0;
-    int err = ferry_area_sha256(&r->cfg->staging, 0, r->st.hdr.out_size - FERRY_IMG_TRAILER_SIZE,
-                                r->cfg->buf, r->cfg->buf_len, digest);
-    return !err && ferry_ct_memcmp(digest, r->st.hdr.out_digest, 32) == 0;
-}
-
-static int advance_counter(struct boot_run *r, const struct ferry_image_info *img)
-{
-    const struct ferry_counter *c = r->cfg->counter;
-    if (!c || !r->counter_ok || img->security_counter <= r->min_counter)
-        return 0;
-    int err = c->ops->advance(c->ctx, img->security_counter);
+    ferry_sha256_init(&hash);
+    err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, h.region, 0, mark_step, r, &hash,
+                         cand->protected_size);
     if (err)
         return err;
-    r->min_counter = img->security_counter;
-    ev(r, FERRY_EV_COUNTER_ADVANCED, (int)img->security_counter, img);
-    return 0;
-}
-
-static int finish(struct boot_run *r, struct ferry_boot_result *res, int trial)
-{
-    res->trial = trial;
-    res->entry_off = r->cfg->primary.off + res->image.header_size;
-    if (trial) {
-        int err = mark(r, FERRY_MARK_BOOTED(r->st.units));
+    ferry_sha256_final(&hash, digest);
+    volatile int diff = ferry_ct_memcmp(digest, cand->digest, 32);
+    if (diff == 0) /* the trailer is not hashed: its copy must match the verified one */
+        diff = trailer_differs(r, cand);
+    if (diff != 0) {
+        ev(r, FERRY_EV_INSTALL_FAILED, FERRY_E_IMG_DIGEST, cand);
+        err = mark(r, FERRY_MARK_DONE(r->st.units));
         if (err)
             return err;
-        ev(r, FERRY_EV_TRIAL_BOOT, 0, &res->image);
-        if (r->cfg->hooks.watchdog_arm)
-            r->cfg->hooks.watchdog_arm(r->cfg->hooks.ctx);
+        r->st.done = 1;
+        return revert_or_keep(r, res, NULL);
     }
-    ev(r, FERRY_EV_BOOT, 0, &res->image);
-    return 0;
+    err = mark(r, FERRY_MARK_DONE(r->st.units));
+    if (err)
+        return err;
+    r->st.done = 1;
+    ev(r, FERRY_EV_INSTALL_DONE, 0, cand);
+    res->action = FERRY_BOOT_INSTALLED;
+    if (diff != 0) /* checked twice: one skipped branch is not enough */
+        return FERRY_E_IMG_DIGEST;
+    if (h.flags & FERRY_STATUS_F_PERMANENT) {
+        err = advance_counter(r, cj);
+        return err ? err : finish(r, res, cj, 0);
+    }
+    return finish(r, res, cj, 1);
 }
 
-static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
-                            const struct ferry_image_info *old, const struct ferry_image_info *cand);
-
 /*
- * A stable state: install a valid newer staged image, or run the primary.
- * The staged image is screened first with cheap checks against the primary's
- * header, so a boot with nothing to install costs one full verification (the
- * primary's) and an update boot costs one signature check (the staged image's).
- *
- * The primary is not hashed again before it becomes the backup of an install:
- * it was verified on the boot that last ran it, and if it has decayed since,
- * backup_intact() notices before any revert and keeps the (verified) new image
- * instead. Nothing unverified ever runs either way.
+ * A stable state. `prim_err` is the primary's verdict from this boot (0:
+ * runnable, *prim is it). `rejected`: digest of an image reverted after a
+ * failed trial, or NULL.
  */
-static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, const uint8_t *rejected)
+static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int prim_err,
+                       const struct judged *prim, const uint8_t *rejected)
 {
-    struct ferry_image_info prim, cand;
-    int parse_err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &prim);
-    int staged = check_staged(r, parse_err ? NULL : &prim, rejected, &cand);
-    if (staged == 0)
-        return install_and_boot(r, res, parse_err ? NULL : &prim, &cand);
-
-    int primary_err = verify_primary(r, &res->image);
-    if (primary_err) {
-        ev(r, FERRY_EV_PRIMARY_INVALID, primary_err, NULL);
-        /* The staged image was judged against a primary that turned out to be
-         * invalid: judge it again on its own. */
-        if (!parse_err && (staged == FERRY_E_IMG_DOWNGRADE || staged == FERRY_E_NOT_FOUND)) {
-            staged = check_staged(r, NULL, rejected, &cand);
-            if (staged == 0)
-                return install_and_boot(r, res, NULL, &cand);
-        }
+    struct judged cand;
+    if (prim_err == 0) {
+        int err = advance_counter(r, prim);
+        if (err)
+            return err;
     }
+    int staged = judge_staged(r, prim_err ? NULL : prim, rejected, &cand);
+    if (fatal(staged))
+        return staged;
+    if (staged == 0)
+        return install(r, res, prim_err ? NULL : prim, &cand);
     if (staged != FERRY_E_NOT_FOUND) {
         res->staged_err = staged;
         ev(r, FERRY_EV_STAGED_REJECTED, staged, NULL);
     }
-    if (primary_err)
+    if (prim_err) {
+        ev(r, FERRY_EV_PRIMARY_INVALID, prim_err, NULL);
         return FERRY_E_NO_IMAGE;
-    int err = advance_counter(r, &res->image);
-    return err ? err : finish(r, res, 0);
+    }
+    return finish(r, res, prim, 0);
 }
 
-/* Installs `cand` over `old` (NULL: nothing valid to keep, so no trial). */
-static int install_and_boot(struct boot_run *r, struct ferry_boot_result *res,
-                            const struct ferry_image_info *old, const struct ferry_image_info *cand)
+/* *differ = 1 unless the first `limit` bytes of primary unit `unit` equal
+ * the bytes of staging[D..] behind it (a read that fails counts as differ). */
+static int same_unit(struct boot_run *r, uint32_t unit, uint32_t limit, int *differ)
 {
-    int verified = 0;
-    int err = start_install(r, old, cand, &verified);
+    const struct ferry_boot_config *cfg = r->cfg;
+    uint32_t off, len, d = ferry_staging_image_offset(&cfg->primary, &cfg->staging);
+    uint32_t half = (uint32_t)(cfg->buf_len / 2);
+    int err = ferry_swap_unit(&cfg->primary, &cfg->staging, unit, &off, &len);
+    *differ = 1;
+    if (!err && limit < len)
+        len = limit;
+    for (uint32_t pos = 0; !err && pos < len; pos += half) {
+        uint32_t n = len - pos < half ? len - pos : half;
+        err = ferry_area_read(&cfg->primary, off + pos, cfg->buf, n);
+        if (!err)
+            err = ferry_area_read(&cfg->staging, d + off + pos, cfg->buf + half, n);
+        if (!err && memcmp(cfg->buf, cfg->buf + half, n) != 0)
+            return 0;
+    }
+    if (err == FERRY_E_IO)
+        return 0;
+    if (!err)
+        *differ = 0;
+    return err;
+}
+
+/*
+ * The status says a swap is under way and the primary does not verify (so
+ * it may well be half swapped). The swap is resumed where the status says;
+ * what the primary ends up holding is verified before anything runs.
+ * If the staged image verifies intact, the status cannot make it lost:
+ * an install re-copies the units it claims done from it before resuming,
+ * and a revert that could only destroy it is not believed. *decided = 1
+ * when this already settled the boot (its return value is the boot's).
+ */
+static int resume(struct boot_run *r, struct ferry_boot_result *res, int *decided)
+{
+    struct judged cand;
+    struct ferry_area sa = staged_area(r->cfg);
+    int staged_err = runnable(r, &sa, &cand);
+    uint32_t cand_region = 0;
+    int err;
+    if (fatal(staged_err))
+        return staged_err;
+    if (!staged_err &&
+        ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, cand.info.total_size,
+                            &cand_region))
+        staged_err = FERRY_E_IMG_TOO_BIG;
+    if (r->st.hdr.op == FERRY_OP_INSTALL) {
+        ev(r, FERRY_EV_INSTALL_RESUME, 0, NULL);
+        if (!staged_err && cand_region > r->st.hdr.region) {
+            *decided = 1; /* the status cannot hold it: start anew */
+            return install(r, res, NULL, &cand);
+        }
+        if (!staged_err) {
+            err = ferry_swap_reinstall(r->cfg, r->st.steps_done / 2);
+            if (err)
+                return err;
+        }
+        err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
+                             mark_step, r, NULL, 0);
+        if (!err)
+            err = mark(r, FERRY_MARK_DONE(r->st.units));
+        if (err)
+            return err;
+        r->st.done = 1;
+        res->action = FERRY_BOOT_INSTALLED;
+        return 0;
+    }
+    ev(r, FERRY_EV_REVERT_RESUME, 0, NULL);
+    /* A genuine revert saves the outgoing image to staging[D..] from its last
+     * unit down; only once the save of unit 0 (step 2u-2) ran can a whole
+     * image stand there. An intact staged image before then means the claim
+     * is false, and resuming it would destroy that image. */
+    int doubt = !staged_err && r->st.steps_done + 2 < 2 * r->st.units;
+    if (!staged_err && r->st.steps_done + 2 == 2 * r->st.units) {
+        /* Redoing the save of unit 0 rewrites staging[D..] with primary unit
+         * 0: harmless only if those are the bytes already there. */
+        err = same_unit(r, 0, UINT32_MAX, &doubt);
+        if (err)
+            return err;
+    }
+    if (doubt) {
+        *decided = 1;
+        return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
+    }
+    err = run_revert(r);
+    if (!err)
+        res->action = FERRY_BOOT_REVERTED;
+    return err;
+}
+
+/*
+ * The status says a swap is under way and the primary already verifies as
+ * the image it moves in (`prim`). An install still runs the steps for units
+ * past that image's last unit, if the status says every unit up to it is
+ * done; then the operation is marked done. Steps that would write inside the
+ * verified image are never run, whatever the status says, and when any step
+ * ran (*wrote = 1) the caller verifies the primary again before it runs.
+ */
+static int finish_arrived(struct boot_run *r, const struct ferry_image_info *prim, int *wrote)
+{
+    /* prim: the primary's verified read, see ferry_boot() */
+    const struct ferry_boot_config *cfg = r->cfg;
+    uint32_t img_region, img_units;
+    int err = ferry_swap_round_up(&cfg->primary, &cfg->staging, prim->total_size, &img_region);
+    if (!err)
+        err = ferry_swap_count_units(&cfg->primary, &cfg->staging, img_region, &img_units);
     if (err)
         return err;
-    if (!verified) { /* the copy did not match and was reverted */
-        res->action = FERRY_BOOT_REVERTED;
-        return stable_boot(r, res, r->st.hdr.out_digest);
+    int run_rest = r->st.hdr.op == FERRY_OP_INSTALL && r->st.steps_done >= 2 * img_units;
+    if (r->st.hdr.op == FERRY_OP_INSTALL && r->st.steps_done + 1 == 2 * img_units) {
+        /* The install of the image's last unit was cut after its bytes
+         * landed (a torn program past the image's end may have left
+         * unreadable words there). Redo it only from a source that holds
+         * exactly the verified bytes, so the redo cannot change them. */
+        uint32_t off, len;
+        int differ = 1;
+        err = ferry_swap_unit(&cfg->primary, &cfg->staging, img_units - 1, &off, &len);
+        if (!err)
+            err = same_unit(r, img_units - 1, prim->total_size - off, &differ);
+        if (err)
+            return err;
+        run_rest = !differ;
     }
-    ev(r, FERRY_EV_INSTALL_DONE, 0, cand);
-    /* The copy hashed to the verified digest: parsing is all that is left. */
-    err = ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &res->image);
+    if (run_rest) {
+        *wrote = 1; /* the primary was written: what runs must be verified again */
+        err = ferry_swap_run(cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
+                             mark_step, r, NULL, 0);
+        if (err)
+            return err;
+    }
+    /* Steps not run are marked too, or the DONE marker would never count
+     * (markers count in order). A revert never trusts them: it verifies the
+     * backup completely first. */
+    for (uint32_t step = r->st.steps_done; !err && step < 2 * r->st.units; step++)
+        err = mark_step(r, step);
+    if (!err)
+        err = mark(r, FERRY_MARK_DONE(r->st.units));
     if (err)
-        return FERRY_E_NO_IMAGE;
-    res->action = FERRY_BOOT_INSTALLED;
-    if (r->st.hdr.flags & FERRY_STATUS_F_PERMANENT) {
-        err = advance_counter(r, &res->image);
-        return err ? err : finish(r, res, 0);
-    }
-    return finish(r, res, 1);
+        return err;
+    r->st.done = 1;
+    return 0;
 }
 
 int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *res)
 {
     struct boot_run r;
+    struct judged prim;
     memset(res, 0, sizeof *res);
     memset(&r, 0, sizeof r);
     r.cfg = cfg;
@@ -321,78 +565,78 @@ int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *re
     r.sc.buf = cfg->buf;
     r.sc.buf_len = cfg->buf_len;
 
-    r.counter_ok = 1;
-    if (cfg->counter && cfg->counter->ops->read(cfg->counter->ctx, &r.min_counter) != 0)
-        r.counter_ok = 0; /* fail closed: no install, no advance; the primary still runs */
+    /* Fail closed: without the stored minimum nothing can be judged against
+     * it, so nothing runs (docs/design.md, "Anti-rollback"). */
+    if (cfg->counter) {
+        err = cfg->counter->ops->read(cfg->counter->ctx, &r.min_counter);
+        if (err)
+            return err;
+    }
 
     err = ferry_status_read(&r.sc, &r.st);
     if (err == FERRY_E_STATE)
-        r.st.bank = -1, r.st.hdr.op = FERRY_OP_NONE; /* see docs/design.md: corrupt status */
+        r.st.bank = -1; /* impossible newest bank: no state (newest/max_seq kept) */
     else if (err)
         return err;
-    ev(&r, FERRY_EV_STATE, r.st.bank < 0 ? FERRY_OP_NONE : r.st.hdr.op, NULL);
+    int op = r.st.bank < 0 ? FERRY_OP_NONE : r.st.hdr.op;
+    ev(&r, FERRY_EV_STATE, op, NULL);
 
-    if (r.st.bank >= 0 && r.st.hdr.op == FERRY_OP_REVERT) {
-        if (!r.st.done) {
-            ev(&r, FERRY_EV_REVERT_RESUME, 0, NULL);
-            err = run_revert(&r);
-            if (err)
-                return err;
-            res->action = FERRY_BOOT_REVERTED;
+    int prim_err = runnable(&r, &cfg->primary, &prim);
+    if (fatal(prim_err))
+        return prim_err;
+    /* A primary that cannot be read is not judged "invalid" outside a swap
+     * (only a torn program of a swap leaves unreadable words there): acting
+     * on a read fault could replace a confirmed image whose counter is not
+     * recorded yet. Nothing runs this boot; the next reset reads again. */
+    if (prim_err == FERRY_E_IO && (op == FERRY_OP_NONE || r.st.done))
+        return prim_err;
+    if (op == FERRY_OP_NONE)
+        return stable_boot(&r, res, prim_err, &prim, NULL);
+
+    if (!r.st.done && prim_err == 0 && memcmp(prim.info.digest, r.st.hdr.in_digest, 32) != 0)
+        /* Rule 2: the claimed progress is not believed. */
+        return op == FERRY_OP_INSTALL ? stable_boot(&r, res, 0, &prim, NULL)
+                                      : revert_or_keep(&r, res, &prim);
+    if (!r.st.done && prim_err == 0) {
+        /* The image the operation moves in is already whole in the primary
+         * (a cut after its last unit landed). Only steps past its last unit
+         * are still run (an install moving the rest of a larger old image
+         * out to the backup); nothing touches the verified bytes again. */
+        int wrote = 0;
+        err = finish_arrived(&r, &prim.info, &wrote);
+        if (err)
+            return err;
+        if (wrote) {
+            prim_err = runnable(&r, &cfg->primary, &prim);
+            if (fatal(prim_err))
+                return prim_err;
         }
-        return stable_boot(&r, res, r.st.hdr.out_digest);
+        res->action = op == FERRY_OP_INSTALL ? FERRY_BOOT_INSTALLED : FERRY_BOOT_REVERTED;
     }
-    if (r.st.bank < 0)
-        return stable_boot(&r, res, NULL);
-
-    /* INSTALL */
-    int verified = 0;
     if (!r.st.done) {
-        ev(&r, FERRY_EV_INSTALL_RESUME, 0, NULL);
-        err = run_install(&r, &verified);
-        if (err)
+        int decided = 0;
+        err = resume(&r, res, &decided);
+        if (err || decided)
             return err;
-        if (r.st.hdr.op == FERRY_OP_REVERT) { /* the copy was wrong and got undone */
-            res->action = FERRY_BOOT_REVERTED;
-            return stable_boot(&r, res, r.st.hdr.out_digest);
-        }
-        res->action = FERRY_BOOT_INSTALLED;
+        prim_err = runnable(&r, &cfg->primary, &prim);
+        if (fatal(prim_err))
+            return prim_err;
+        if (op == FERRY_OP_INSTALL && prim_err)
+            ev(&r, FERRY_EV_INSTALL_FAILED, prim_err, NULL);
     }
-    if ((r.st.hdr.flags & FERRY_STATUS_F_PERMANENT) || r.st.confirmed)
-        return stable_boot(&r, res, NULL);
-    if (r.st.booted) {
-        /* The trial image restarted without confirming: go back, unless the
-         * backup was damaged meanwhile (then reverting would lose both). */
-        if (!backup_intact(&r)) {
-            ev(&r, FERRY_EV_BACKUP_DAMAGED, FERRY_E_IMG_DIGEST, NULL);
-            err = verify_primary(&r, &res->image);
-            if (err) {
-                ev(&r, FERRY_EV_PRIMARY_INVALID, err, NULL);
-                return FERRY_E_NO_IMAGE;
-            }
-            err = mark(&r, FERRY_MARK_CONFIRMED(r.st.units));
-            return err ? err : stable_boot(&r, res, NULL);
-        }
-        err = start_revert(&r);
-        if (err)
-            return err;
-        res->action = FERRY_BOOT_REVERTED;
-        return stable_boot(&r, res, r.st.hdr.out_digest);
-    }
-    /* Done, not yet booted: run on trial. Verify unless this boot just did. */
-    if (verified)
-        err = ferry_image_parse(&cfg->primary, FERRY_PARSE_SLOT, &res->image);
-    else
-        err = verify_primary(&r, &res->image);
-    if (err) {
-        ev(&r, FERRY_EV_PRIMARY_INVALID, err, NULL);
-        if (r.st.hdr.out_size == 0)
-            return FERRY_E_NO_IMAGE;
-        err = start_revert(&r);
-        if (err)
-            return err;
-        res->action = FERRY_BOOT_REVERTED;
-        return stable_boot(&r, res, r.st.hdr.out_digest);
-    }
-    return finish(&r, res, 1);
+    if (op == FERRY_OP_REVERT)
+        return stable_boot(&r, res, prim_err, &prim, r.st.hdr.out_digest);
+
+    /* INSTALL, done. A confirmed (or permanent) image is never reverted, not
+     * even when it cannot be read this boot: it is the rollback floor before
+     * its counter is recorded, and a read fault must not undo it. */
+    if ((prim_err == 0 && (prim.info.flags & FERRY_IMG_F_PERMANENT)) ||
+        (r.st.hdr.flags & FERRY_STATUS_F_PERMANENT) || r.st.confirmed)
+        return stable_boot(&r, res, prim_err, &prim, NULL);
+    if (prim_err)
+        return revert_or_keep(&r, res, NULL);
+    if (!r.st.booted)
+        return finish(&r, res, &prim, 1);
+    /* The trial image restarted without confirming. */
+    return revert_or_keep(&r, res, &prim);
 }

@@ -10,6 +10,12 @@
  * probability. Random bytes (a torn erase) pass a 32-bit pair with
  * probability 2^-32; a header needs three pairs plus the magic.
  *
+ * On parts with flash ECC a torn program can leave words that fail to read
+ * (FERRY_E_IO) until erased. Such a header makes its bank "not a bank"; such
+ * a record slot counts as used and holding no value; appending goes past it.
+ * Neither can lower the value: the bytes were being written with a value at
+ * least the old one, and the old value is still held elsewhere.
+ *
  * Advance order, and why no cut can lower the value:
  *   record:     program one erased slot in the active bank. Torn: the slot is
  *               invalid (old value) or whole (new value); later scans skip it.
@@ -81,6 +87,8 @@ struct bank_view {
     uint32_t seq;
     uint32_t max;  /* largest of base and every whole record */
     uint32_t next; /* one past the last slot that is not erased */
+    int erased;    /* the header bytes are all erased (never written) */
+    int unreadable;/* the header failed to read twice */
 };
 
 /* Errors: storage errors; FERRY_E_CORRUPT for a whole header of another
@@ -91,8 +99,15 @@ static int scan_bank(struct ferry_counter_flash *c, int b, struct bank_view *v)
     uint8_t h[HDR_BYTES];
     memset(v, 0, sizeof *v);
     int err = ferry_area_read(bank, 0, h, sizeof h);
+    if (err == FERRY_E_IO) /* once more: a passing fault must not hide a bank */
+        err = ferry_area_read(bank, 0, h, sizeof h);
+    if (err == FERRY_E_IO) {
+        v->unreadable = 1;
+        return FERRY_OK; /* unreadable twice (a torn program on a part with ECC): not a bank */
+    }
     if (err)
         return err;
+    v->erased = all_erased(h, sizeof h, c->erased);
     if (!pair_ok(h) || !pair_ok(h + 8) || !pair_ok(h + 16) || h[0] != MAGIC0 || h[1] != MAGIC1)
         return FERRY_OK; /* erased, torn or garbage: not a bank */
     if (ferry_get_le32(h) != header_tag(c))
@@ -106,6 +121,13 @@ static int scan_bank(struct ferry_counter_flash *c, int b, struct bank_view *v)
     for (uint32_t i = 0; i < c->slots[b];) {
         uint32_t n = c->slots[b] - i < per_read ? c->slots[b] - i : per_read;
         err = ferry_area_read(bank, c->hdr_span + i * c->slot, c->buf, n * c->slot);
+        if (err == FERRY_E_IO && n > 1)
+            n = 1, err = ferry_area_read(bank, c->hdr_span + i * c->slot, c->buf, c->slot);
+        if (err == FERRY_E_IO) {
+            v->next = i + 1; /* unreadable slot: used, holds no value */
+            i++;
+            continue;
+        }
         if (err)
             return err;
         for (uint32_t k = 0; k < n; k++) {
@@ -134,6 +156,16 @@ static int load(struct ferry_counter_flash *c)
         if (err)
             return err;
     }
+    /* Power cuts leave at most one bank neither whole nor erased (only one is
+     * ever erased or started at a time). Two such banks were written by
+     * something else: the minimum is unknown, so fail closed. */
+    if (!v[0].whole && !v[1].whole && !v[0].erased && !v[1].erased)
+        return FERRY_E_CORRUPT;
+    /* Where a first header goes when no bank is whole: never over a bank
+     * that could not be read (it may be whole), and over a torn or garbage
+     * bank rather than an erased one, so a cut there still leaves one bank
+     * erased (the picture of a cut first write, which reads 0). */
+    c->spare = v[0].unreadable ? 1 : v[1].unreadable ? 0 : !v[0].erased ? 0 : !v[1].erased ? 1 : 0;
     if (v[0].whole && v[1].whole)
         c->active = v[1].seq > v[0].seq ? 1 : 0;
     else if (v[0].whole || v[1].whole)
@@ -190,7 +222,7 @@ static int append_record(struct ferry_counter_flash *c, uint32_t value)
  * fresh header in the bank that is not active. */
 static int start_bank(struct ferry_counter_flash *c, uint32_t value)
 {
-    int target = c->active < 0 ? 0 : 1 - c->active;
+    int target = c->active >= 0 ? 1 - c->active : c->spare;
     uint8_t h[HDR_BYTES];
     if (c->active >= 0 && c->seq == UINT32_MAX)
         return FERRY_E_NOSPC; /* 2^32 compactions: far past any flash endurance */

@@ -16,6 +16,7 @@
 #include "ferry/errors.h"
 #include "ferry/byteorder.h"
 #include "ferry/image.h"
+#include "image_priv.h"
 
 /* Fixed header offsets. */
 #define HDR_MAGIC        0u
@@ -43,6 +44,9 @@
 #define TLV_ALIGN     4u
 #define TLV_HDR_SIZE  4u
 #define UUID_SIZE     16u
+
+/* Reads are capped so a huge caller buffer cannot overflow 32-bit lengths. */
+#define SCAN_CHUNK_MAX 65536u
 
 int ferry_version_cmp(const struct ferry_version *a, const struct ferry_version *b)
 {
@@ -127,19 +131,42 @@ static int check_fit(uint32_t area_size, enum ferry_parse_mode mode,
 }
 
 /*
- * One known metadata entry's value. `len` is already known to lie inside the
- * metadata area. Errors: FERRY_E_IMG_TLV, area read errors.
+ * Where metadata is read from: the area itself (ferry_image_parse) or the RAM
+ * copy of the header that ferry_image_verify() hashes. One walker serves both,
+ * so the bytes verify parses are exactly the bytes it hashes.
  */
-static int read_uuid_entry(const struct ferry_area *area, uint32_t off, uint32_t len,
+struct meta_src {
+    const struct ferry_area *area; /* NULL: read from mem */
+    const uint8_t *mem;
+    uint32_t mem_len;
+};
+
+static int src_read(const struct meta_src *s, uint32_t off, void *dst, uint32_t len)
+{
+    if (s->area != NULL) {
+        return ferry_area_read(s->area, off, dst, len);
+    }
+    if (off > s->mem_len || len > s->mem_len - off) {
+        return FERRY_E_RANGE;
+    }
+    memcpy(dst, s->mem + off, len);
+    return FERRY_OK;
+}
+
+/*
+ * One known metadata entry's value. `len` is already known to lie inside the
+ * metadata area. Errors: FERRY_E_IMG_TLV, read errors.
+ */
+static int read_uuid_entry(const struct meta_src *s, uint32_t off, uint32_t len,
                            uint8_t dst[UUID_SIZE])
 {
     if (len != UUID_SIZE) {
         return FERRY_E_IMG_TLV;
     }
-    return ferry_area_read(area, off, dst, UUID_SIZE);
+    return src_read(s, off, dst, UUID_SIZE);
 }
 
-static int read_name_entry(const struct ferry_area *area, uint32_t off, uint32_t len,
+static int read_name_entry(const struct meta_src *s, uint32_t off, uint32_t len,
                            char dst[FERRY_NAME_MAX + 1])
 {
     uint32_t i;
@@ -148,7 +175,7 @@ static int read_name_entry(const struct ferry_area *area, uint32_t off, uint32_t
     if (len == 0u || len > FERRY_NAME_MAX) {
         return FERRY_E_IMG_TLV;
     }
-    rc = ferry_area_read(area, off, dst, len);
+    rc = src_read(s, off, dst, len);
     if (rc != FERRY_OK) {
         return rc;
     }
@@ -170,10 +197,10 @@ static int read_name_entry(const struct ferry_area *area, uint32_t off, uint32_t
  * value must lie wholly inside that range. A known type seen twice is an
  * error; unknown non-critical types are skipped unread (v1 does not track
  * them, so their duplicates are left to the parsers that know them).
- * Errors: FERRY_E_IMG_TLV, FERRY_E_IMG_CRITICAL, FERRY_E_IMG_MISSING, area
- * read errors.
+ * Errors: FERRY_E_IMG_TLV, FERRY_E_IMG_CRITICAL, FERRY_E_IMG_MISSING, read
+ * errors.
  */
-static int parse_metadata(const struct ferry_area *area, struct ferry_image_info *out)
+static int parse_metadata(const struct meta_src *src, struct ferry_image_info *out)
 {
     uint32_t pos = FERRY_IMG_FIXED_HDR_SIZE;
     uint32_t end = FERRY_IMG_FIXED_HDR_SIZE + out->meta_size;
@@ -185,7 +212,7 @@ static int parse_metadata(const struct ferry_area *area, struct ferry_image_info
 
     while (pos < end) {
         /* pos and end are both 4-aligned, so a whole entry header fits. */
-        rc = ferry_area_read(area, pos, th, TLV_HDR_SIZE);
+        rc = src_read(src, pos, th, TLV_HDR_SIZE);
         if (rc != FERRY_OK) {
             return rc;
         }
@@ -206,11 +233,11 @@ static int parse_metadata(const struct ferry_area *area, struct ferry_image_info
             return FERRY_E_IMG_TLV;
         }
         if (bit == SEEN_VENDOR) {
-            rc = read_uuid_entry(area, value, len, out->vendor_id);
+            rc = read_uuid_entry(src, value, len, out->vendor_id);
         } else if (bit == SEEN_CLASS) {
-            rc = read_uuid_entry(area, value, len, out->class_id);
+            rc = read_uuid_entry(src, value, len, out->class_id);
         } else if (bit == SEEN_NAME) {
-            rc = read_name_entry(area, value, len, out->name);
+            rc = read_name_entry(src, value, len, out->name);
         } else {
             rc = FERRY_OK; /* unknown, not critical: skipped */
         }
@@ -227,16 +254,9 @@ static int parse_metadata(const struct ferry_area *area, struct ferry_image_info
     return FERRY_OK;
 }
 
-/* Trailer framing and contents. Errors: FERRY_E_IMG_TRAILER, area read errors. */
-static int parse_trailer(const struct ferry_area *area, struct ferry_image_info *out)
+/* Trailer framing and contents, from a RAM copy. Errors: FERRY_E_IMG_TRAILER. */
+static int parse_trailer(const uint8_t t[FERRY_IMG_TRAILER_SIZE], struct ferry_image_info *out)
 {
-    uint8_t t[FERRY_IMG_TRAILER_SIZE];
-    int rc;
-
-    rc = ferry_area_read(area, out->protected_size, t, sizeof t);
-    if (rc != FERRY_OK) {
-        return rc;
-    }
     if (ferry_get_le32(t + TRL_MAGIC) != FERRY_IMG_TRAILER_MAGIC ||
         ferry_get_le16(t + TRL_SIZE) != FERRY_IMG_TRAILER_SIZE ||
         ferry_get_le16(t + TRL_SIG_TYPE) != FERRY_IMG_SIG_ECDSA_P256) {
@@ -246,6 +266,13 @@ static int parse_trailer(const struct ferry_area *area, struct ferry_image_info 
     memcpy(out->key_id, t + TRL_KEY_ID, sizeof out->key_id);
     memcpy(out->signature, t + TRL_SIGNATURE, sizeof out->signature);
     return FERRY_OK;
+}
+
+static int read_trailer(const struct ferry_area *area, struct ferry_image_info *out)
+{
+    uint8_t t[FERRY_IMG_TRAILER_SIZE];
+    int rc = ferry_area_read(area, out->protected_size, t, sizeof t);
+    return rc != FERRY_OK ? rc : parse_trailer(t, out);
 }
 
 /*
@@ -281,11 +308,12 @@ int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
     if (rc != FERRY_OK) {
         return rc;
     }
-    rc = parse_metadata(area, out);
+    const struct meta_src src = {area, NULL, 0};
+    rc = parse_metadata(&src, out);
     if (rc != FERRY_OK) {
         return rc;
     }
-    return parse_trailer(area, out);
+    return read_trailer(area, out);
 }
 
 int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
@@ -328,14 +356,17 @@ int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
  *    keeps both reads and one flipped branch is caught by the other;
  *  - the signature result defaults to failure, and the backend maps its
  *    verdict to 0 without a branch.
- * The API still returns the plain 0 of FERRY_OK: callers that need more
- * should re-check as well.
+ *  - success also writes a proof value (ferry_image_verify_proven) that only
+ *    the last line can produce, so a skipped early-error check that leaves
+ *    rc at 0 (seen in the glitch sweep, docs/glitch-results.md) is caught by
+ *    a caller that checks the proof; ferry_image_verify() itself does.
  */
 #define FLOW_DIGEST    0x1C3Bu
 #define FLOW_KEY       0x2D94u
 #define FLOW_SIGNATURE 0x5A61u
 #define FLOW_POLICY    0x63E7u
 #define FLOW_ALL       (FLOW_DIGEST + FLOW_KEY + FLOW_SIGNATURE + FLOW_POLICY)
+#define FLOW_SALT      (FERRY_IMAGE_PROOF ^ FLOW_ALL)
 
 /* The trusted key named by `key_id`, or NULL. Compares every key in full. */
 static const struct ferry_pubkey *find_key(const struct ferry_verify_policy *policy,
@@ -352,15 +383,113 @@ static const struct ferry_pubkey *find_key(const struct ferry_verify_policy *pol
     return found;
 }
 
+/* 1 when two parses of an image agree on every field a decision can use. */
+static int same_image(const struct ferry_image_info *a, const struct ferry_image_info *b)
+{
+    return a->header_size == b->header_size && a->meta_size == b->meta_size &&
+           a->payload_size == b->payload_size && a->protected_size == b->protected_size &&
+           a->total_size == b->total_size && a->flags == b->flags &&
+           ferry_version_cmp(&a->version, &b->version) == 0 &&
+           a->security_counter == b->security_counter &&
+           memcmp(a->vendor_id, b->vendor_id, UUID_SIZE) == 0 &&
+           memcmp(a->class_id, b->class_id, UUID_SIZE) == 0 &&
+           memcmp(a->name, b->name, sizeof a->name) == 0 &&
+           memcmp(a->digest, b->digest, sizeof a->digest) == 0 &&
+           memcmp(a->key_id, b->key_id, sizeof a->key_id) == 0 &&
+           memcmp(a->signature, b->signature, sizeof a->signature) == 0;
+}
+
 /*
- * `info` must come from ferry_image_parse() of this area, unchanged since;
- * FERRY_E_INVAL when its sizes are inconsistent or exceed the area. The
- * signature is checked against the digest computed here (equal to the
- * trailer's once step 1 passed), never against the trailer copy alone.
+ * Reads the image once: [0, first) into `buf`, where the fixed header and the
+ * metadata are parsed into *seen from that RAM copy and the same copy is
+ * hashed; the rest of the protected bytes are hashed as they stream through
+ * `buf`; the trailer is read once into RAM and parsed there. Every byte a
+ * decision can rest on is therefore a byte the digest covers (or the
+ * trailer's own RAM copy), whatever a second read of the flash would return.
+ */
+static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len,
+                     struct ferry_image_info *seen, uint8_t digest[32])
+{
+    ferry_sha256_ctx ctx;
+    uint8_t t[FERRY_IMG_TRAILER_SIZE];
+    uint32_t chunk_max = buf_len > SCAN_CHUNK_MAX ? SCAN_CHUNK_MAX : (uint32_t)buf_len;
+    uint32_t first, off, n;
+    int rc;
+
+    memset(seen, 0, sizeof *seen);
+    if (area->size < FERRY_IMG_FIXED_HDR_SIZE) {
+        return FERRY_E_IMG_TOO_BIG;
+    }
+    /* The fixed header first, so that nothing past the image is ever read
+     * (bytes there may be unreadable, e.g. words a torn program left with
+     * a bad ECC), then the rest of the first chunk right behind it in buf. */
+    rc = ferry_area_read(area, 0, buf, FERRY_IMG_FIXED_HDR_SIZE);
+    if (rc != FERRY_OK) {
+        return rc;
+    }
+    rc = parse_fixed_header(buf, seen);
+    if (rc == FERRY_OK) {
+        rc = check_fit(area->size, FERRY_PARSE_SLOT, seen);
+    }
+    if (rc != FERRY_OK) {
+        return rc;
+    }
+    first = seen->protected_size < chunk_max ? seen->protected_size : chunk_max;
+    if (FERRY_IMG_FIXED_HDR_SIZE + seen->meta_size > first) {
+        return FERRY_E_NOSPC; /* the metadata must fit the caller's buffer */
+    }
+    rc = ferry_area_read(area, FERRY_IMG_FIXED_HDR_SIZE, buf + FERRY_IMG_FIXED_HDR_SIZE,
+                         first - FERRY_IMG_FIXED_HDR_SIZE);
+    if (rc != FERRY_OK) {
+        return rc;
+    }
+    {
+        const struct meta_src src = {NULL, buf, FERRY_IMG_FIXED_HDR_SIZE + seen->meta_size};
+        rc = parse_metadata(&src, seen);
+    }
+    if (rc != FERRY_OK) {
+        return rc;
+    }
+    ferry_sha256_init(&ctx);
+    ferry_sha256_update(&ctx, buf, first);
+    for (off = first; off < seen->protected_size; off += n) {
+        n = seen->protected_size - off < chunk_max ? seen->protected_size - off : chunk_max;
+        rc = ferry_area_read(area, off, buf, n);
+        if (rc != FERRY_OK) {
+            return rc;
+        }
+        ferry_sha256_update(&ctx, buf, n);
+    }
+    ferry_sha256_final(&ctx, digest);
+    rc = ferry_area_read(area, seen->protected_size, t, sizeof t);
+    return rc != FERRY_OK ? rc : parse_trailer(t, seen);
+}
+
+/*
+ * `info` must come from ferry_image_parse() of this area. The image is read
+ * again, once (read_once), and every decision below is taken from that read;
+ * `info` only has to agree with it, so a caller that screened the image with
+ * `info` (version, counter, "is it the rejected one") judged the very bytes
+ * that are verified here. Flash that answers differently on the two reads is
+ * refused with FERRY_E_IMG_CHANGED. The signature is checked against the
+ * digest computed here (equal to the trailer's once step 1 passed).
  */
 int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len)
 {
+    uint32_t proof = 0;
+    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, &proof);
+    if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
+        return FERRY_E_IMG_SIGNATURE;
+    }
+    return rc;
+}
+
+int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
+                              const struct ferry_verify_policy *policy, uint8_t *buf,
+                              size_t buf_len, uint32_t *proof)
+{
+    struct ferry_image_info seen;
     uint8_t digest[32];
     const struct ferry_pubkey *key;
     volatile uint32_t flow = 0;
@@ -368,7 +497,8 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
     volatile int sig_rc = FERRY_E_IMG_SIGNATURE;
     int rc;
 
-    if (area == NULL || info == NULL || policy == NULL || buf == NULL || buf_len < 32u ||
+    if (area == NULL || info == NULL || policy == NULL || buf == NULL ||
+        buf_len < FERRY_IMG_FIXED_HDR_SIZE ||
         (policy->keys == NULL && policy->key_count != 0u)) {
         return FERRY_E_INVAL;
     }
@@ -379,32 +509,35 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
         return FERRY_E_INVAL;
     }
 
-    rc = ferry_area_sha256(area, 0, info->protected_size, buf, buf_len, digest);
+    rc = read_once(area, buf, buf_len, &seen, digest);
     if (rc != FERRY_OK) {
         return rc;
     }
-    digest_diff = ferry_ct_memcmp(digest, info->digest, sizeof digest);
+    if (!same_image(&seen, info)) {
+        return FERRY_E_IMG_CHANGED;
+    }
+    digest_diff = ferry_ct_memcmp(digest, seen.digest, sizeof digest);
     if (digest_diff != 0) {
         return FERRY_E_IMG_DIGEST;
     }
     flow += FLOW_DIGEST;
 
-    key = find_key(policy, info->key_id);
+    key = find_key(policy, seen.key_id);
     if (key == NULL) {
         return FERRY_E_IMG_KEY;
     }
     flow += FLOW_KEY;
 
-    sig_rc = ferry_p256_verify(key->point, digest, info->signature);
+    sig_rc = ferry_p256_verify(key->point, digest, seen.signature);
     if (sig_rc != FERRY_OK) {
         return FERRY_E_IMG_SIGNATURE;
     }
     flow += FLOW_SIGNATURE;
 
-    if (policy->vendor_id != NULL && memcmp(policy->vendor_id, info->vendor_id, UUID_SIZE) != 0) {
+    if (policy->vendor_id != NULL && memcmp(policy->vendor_id, seen.vendor_id, UUID_SIZE) != 0) {
         return FERRY_E_IMG_VENDOR;
     }
-    if (policy->class_id != NULL && memcmp(policy->class_id, info->class_id, UUID_SIZE) != 0) {
+    if (policy->class_id != NULL && memcmp(policy->class_id, seen.class_id, UUID_SIZE) != 0) {
         return FERRY_E_IMG_CLASS;
     }
     flow += FLOW_POLICY;
@@ -416,5 +549,8 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
     if (flow != FLOW_ALL) {
         return FERRY_E_IMG_SIGNATURE;
     }
+    /* Only this path sets the proof, from the flow itself: an early error
+     * return whose check was skipped (rc left 0) leaves it at 0. */
+    *proof = flow ^ FLOW_SALT;
     return FERRY_OK;
 }

@@ -69,7 +69,9 @@ static void encode(const struct ferry_status_hdr *h, uint8_t b[FERRY_STATUS_HDR_
     memcpy(b + 88, check, 8);
 }
 
-/* 0 and *h filled when the bytes are a whole, checked header. */
+/* 0 and *h filled when the bytes are a whole header: magic, layout, check
+ * value, and a sequence number below FERRY_STATUS_SEQ_LIMIT. Whether its
+ * contents are possible is judged separately (possible()). */
 static int decode(const uint8_t b[FERRY_STATUS_HDR_BYTES], struct ferry_status_hdr *h)
 {
     uint8_t check[32];
@@ -86,7 +88,7 @@ static int decode(const uint8_t b[FERRY_STATUS_HDR_BYTES], struct ferry_status_h
     h->out_size = ferry_get_le32(b + 20);
     memcpy(h->in_digest, b + 24, 32);
     memcpy(h->out_digest, b + 56, 32);
-    if (h->op != FERRY_OP_INSTALL && h->op != FERRY_OP_REVERT)
+    if (h->seq >= FERRY_STATUS_SEQ_LIMIT)
         return FERRY_E_CORRUPT;
     return 0;
 }
@@ -101,6 +103,10 @@ static int marker_is_set(const struct ferry_status_ctx *c, const struct ferry_ar
     while (u > 0) {
         uint32_t n = u < sizeof b ? u : (uint32_t)sizeof b;
         int err = ferry_area_read(bank, off, b, n);
+        if (err == FERRY_E_IO) {
+            *set = 1; /* unreadable: a program was started there (see above) */
+            return 0;
+        }
         if (err)
             return err;
         for (uint32_t i = 0; i < n; i++)
@@ -116,40 +122,48 @@ int ferry_status_read(const struct ferry_status_ctx *c, struct ferry_status *st)
 {
     uint8_t raw[FERRY_STATUS_HDR_BYTES];
     struct ferry_status_hdr h[2];
-    int valid[2];
+    int whole[2];
     memset(st, 0, sizeof *st);
     st->bank = -1;
+    st->newest = -1;
     for (int b = 0; b < 2; b++) {
         struct ferry_area bank;
         int err = ferry_status_bank(c->status, b, &bank);
         if (err)
             return err;
         err = ferry_area_read(&bank, 0, raw, sizeof raw);
-        if (err)
+        if (err && err != FERRY_E_IO)
             return err;
-        valid[b] = decode(raw, &h[b]) == 0;
+        whole[b] = !err && decode(raw, &h[b]) == 0;
     }
-    if (valid[0] && (!valid[1] || h[0].seq > h[1].seq))
-        st->bank = 0;
-    else if (valid[1])
-        st->bank = 1;
+    if (whole[0] && (!whole[1] || h[0].seq > h[1].seq))
+        st->newest = 0;
+    else if (whole[1])
+        st->newest = 1;
     else
         return 0;
-    st->hdr = h[st->bank];
+    st->max_seq = h[st->newest].seq;
+    st->hdr = h[st->newest];
 
     struct ferry_area bank;
-    int err = ferry_status_bank(c->status, st->bank, &bank);
+    int err = ferry_status_bank(c->status, st->newest, &bank);
     if (!err)
         err = ferry_swap_count_units(c->primary, c->staging, st->hdr.region, &st->units);
     const struct ferry_status_hdr *cur = &st->hdr;
-    if (!err && (cur->in_size < FERRY_IMG_TRAILER_SIZE || cur->in_size > cur->region ||
+    if (!err && ((cur->op != FERRY_OP_INSTALL && cur->op != FERRY_OP_REVERT) ||
+                 (cur->flags & ~FERRY_STATUS_F_KNOWN) != 0 ||
+                 cur->in_size < FERRY_IMG_TRAILER_SIZE || cur->in_size > cur->region ||
                  cur->out_size > cur->region ||
                  (cur->out_size && cur->out_size < FERRY_IMG_TRAILER_SIZE)))
         err = FERRY_E_STATE;
     if (err || ferry_status_bank_need(c->status, st->units) > bank.size) {
-        /* A checked header that names an impossible region: treat as corrupt. */
+        /* A whole header that names an impossible operation: no state, but
+         * newest and max_seq stay so the next operation outranks it. */
+        memset(&st->hdr, 0, sizeof st->hdr);
+        st->units = 0;
         return FERRY_E_STATE;
     }
+    st->bank = st->newest;
     int set = 1;
     while (set && st->steps_done < 2 * st->units) {
         err = marker_is_set(c, &bank, st->steps_done, &set);
@@ -195,15 +209,17 @@ int ferry_status_begin(const struct ferry_status_ctx *c, struct ferry_status *st
 {
     uint8_t raw[FERRY_STATUS_HDR_BYTES];
     struct ferry_area bank;
-    int target = st->bank == 0 ? 1 : 0;
+    int target = st->newest == 0 ? 1 : 0;
     int err = ferry_status_bank(c->status, target, &bank);
     if (err)
         return err;
     struct ferry_status next;
     memset(&next, 0, sizeof next);
     next.bank = target;
+    next.newest = target;
     next.hdr = *hdr;
-    next.hdr.seq = st->bank < 0 ? 1 : st->hdr.seq + 1;
+    next.hdr.seq = st->newest < 0 ? 1 : st->max_seq + 1;
+    next.max_seq = next.hdr.seq;
     err = ferry_swap_count_units(c->primary, c->staging, hdr->region, &next.units);
     if (err)
         return err;

@@ -22,6 +22,12 @@ enum ferry_status_op {
 };
 
 #define FERRY_STATUS_F_PERMANENT 0x0001u /* no trial: done means confirmed */
+#define FERRY_STATUS_F_KNOWN     FERRY_STATUS_F_PERMANENT /* other bits: impossible header */
+
+/* Sequence numbers at or above this are never written (one per operation, so
+ * a device never gets there); a header that carries one is ignored like
+ * garbage, so seq + 1 can never wrap. */
+#define FERRY_STATUS_SEQ_LIMIT 0x80000000u
 
 struct ferry_status_hdr {
     uint8_t op;
@@ -36,6 +42,11 @@ struct ferry_status_hdr {
 
 struct ferry_status {
     int bank;                 /* 0 or 1; -1 when no bank is valid */
+    int newest;               /* bank with the highest sequence number among WHOLE headers
+                                 (magic, layout, check value right), possible or not; -1: none.
+                                 The next operation goes to the other bank, with max_seq + 1,
+                                 so it always wins over every header on flash. */
+    uint32_t max_seq;
     struct ferry_status_hdr hdr;
     uint32_t units;           /* units in hdr.region */
     uint32_t steps_done;      /* leading swap steps whose marker is set */
@@ -57,8 +68,14 @@ struct ferry_status_ctx {
     size_t buf_len;
 };
 
-/* Reads both banks and the progress of the newest valid one.
- * Errors: storage errors only; invalid banks are simply not chosen. */
+/* Reads both banks and the progress of the newest whole one. A header that
+ * cannot be read (FERRY_E_IO, e.g. a torn program on a part with flash ECC)
+ * is not whole; a marker that cannot be read counts as set (its program was
+ * started, so the step it records had finished).
+ * Returns 0; FERRY_E_STATE when the newest whole header is impossible (unknown
+ * op or flag bits, a region or sizes the layout cannot have): st->bank is -1
+ * then, st->newest and st->max_seq are set. Other errors: storage errors of
+ * the bank geometry only. */
 int ferry_status_read(const struct ferry_status_ctx *c, struct ferry_status *st);
 
 /* Starts a new operation in the other bank (erase, then header with seq+1).

@@ -57,6 +57,16 @@ int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
                    int (*mark)(void *mark_ctx, uint32_t step), void *mark_ctx,
                    ferry_sha256_ctx *hash, uint32_t hash_len);
 
+/*
+ * Copies units 0 .. units_done-1 of the staged image (staging[D..]) into the
+ * primary again, without saving anything. For an install that the status
+ * says is under way while the staged image is verified intact: the units the
+ * status claims installed are installed again from it, so the status decides
+ * only where the swap resumes, never what the primary ends up holding. The
+ * backup copies in staging [0..) are left as they are.
+ */
+int ferry_swap_reinstall(const struct ferry_boot_config *cfg, uint32_t units_done);
+
 /* Largest program unit of the two slots and the status area. */
 uint32_t ferry_max_program_unit(const struct ferry_boot_config *cfg);
 

@@ -153,3 +153,22 @@ int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
     }
     return 0;
 }
+
+int ferry_swap_reinstall(const struct ferry_boot_config *cfg, uint32_t units_done)
+{
+    const struct ferry_area *p = &cfg->primary, *s = &cfg->staging;
+    uint32_t d = ferry_staging_image_offset(p, s);
+    if (d == 0)
+        return FERRY_E_INVAL;
+    for (uint32_t k = 0; k < units_done; k++) {
+        uint32_t off, len;
+        int err = ferry_swap_unit(p, s, k, &off, &len);
+        if (!err)
+            err = erase_range(cfg, p, off, len);
+        if (!err)
+            err = copy_range(cfg, s, d + off, p, off, len, NULL, 0);
+        if (err)
+            return err;
+    }
+    return 0;
+}
