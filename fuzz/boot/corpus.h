@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The boot fuzzer's image corpus: real signed images (tests/image_builder.h)
+ * made once at start-up, and spliced or damaged copies of them. The fuzzer
+ * input picks images from here by index; the oracle judges the primary slot
+ * by comparing it byte for byte with the entries marked runnable.
+ *
+ * The indices are part of the input format (seeds name them): append new
+ * entries at the end, never renumber.
+ */
+#ifndef FB_CORPUS_H
+#define FB_CORPUS_H
+
+#include <stdint.h>
+
+#include "ferry/image.h"
+
+enum fb_image_id {
+    FB_IMG_V1 = 0,      /* 1.0.0, counter 1 */
+    FB_IMG_V1_1,        /* 1.1.0, counter 1 */
+    FB_IMG_V2,          /* 2.0.0, counter 2 */
+    FB_IMG_V2_1_PERM,   /* 2.1.0, counter 2, PERMANENT */
+    FB_IMG_V1_5_REV,    /* 1.5.0, counter 2, REVERT */
+    FB_IMG_V0_9_REV,    /* 0.9.0, counter 0, REVERT */
+    FB_IMG_V3,          /* 3.0.0, counter 5 */
+    FB_IMG_V2_2_BIG,    /* 2.2.0, counter 3, close to a whole primary slot of board 0 */
+    FB_IMG_V2_6_C1,     /* 2.6.0, counter 1: newer version, lower counter */
+    FB_IMG_KEYB_V9,     /* 9.0.0, counter 9, signed by the untrusted key */
+    FB_IMG_CLASS_V9,    /* 9.0.0, counter 9, trusted key, wrong device class */
+    FB_IMG_VENDOR_V9,   /* 9.0.0, counter 9, trusted key, wrong vendor */
+    FB_IMG_BADSIG_V9,   /* 9.0.0, counter 9, trusted key ID, digest right, signature wrong */
+    FB_IMG_SPLICE_CLASS_V1, /* header of CLASS_V9, payload and trailer of V1 */
+    FB_IMG_SPLICE_V1_CLASS, /* header of V1, payload and trailer of CLASS_V9 */
+    FB_IMG_V2_FLIP,     /* V2 with one payload byte flipped */
+    FB_IMG_V1_1_SIGFLIP,/* V1_1 with one signature byte flipped */
+    FB_IMG_COUNT
+};
+
+struct fb_image {
+    const char *name;
+    const uint8_t *bytes;
+    uint32_t len;            /* total size */
+    int runnable;            /* signed by the trusted key for this vendor and class */
+    /* From its own header bytes (also for spliced copies): */
+    uint32_t header_size, protected_size, flags, security_counter;
+    struct ferry_version version;
+    uint8_t protected_digest[32]; /* SHA-256 of bytes [0, protected_size) */
+};
+
+/* Builds the corpus (a few dozen ECDSA signatures). Exits on a builder failure. */
+void fb_corpus_build(void);
+const struct fb_image *fb_corpus(unsigned id);
+
+/* The trusted public key (ib_key_a), this device's vendor and class. */
+const struct ferry_pubkey *fb_trusted_key(void);
+const uint8_t *fb_vendor(void);
+const uint8_t *fb_class(void);
+
+/* The runnable corpus image that `bytes` (of `avail` bytes) starts with, or
+ * NULL. With exact_len != 0 only an image of exactly that total size counts. */
+const struct fb_image *fb_corpus_match(const uint8_t *bytes, uint32_t avail, uint32_t exact_len);
+
+/* The corpus image whose protected bytes [0, protected_size) start `bytes`
+ * and whose total size is `total_len`, preferring a runnable one; or NULL.
+ * `bytes` holds at least total_len bytes. */
+const struct fb_image *fb_corpus_match_protected(const uint8_t *bytes, uint32_t total_len);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Writes the boot fuzzer's seed inputs into the directory given as argv[1]
+ * (docs/boot-fuzzer.md, "Seeds"). Each seed is a scenario encoded with the
+ * same codec the fuzzer decodes with, and is decoded back and compared before
+ * it is written, so a seed can never silently mean something else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "scenario.h"
+
+static int failures;
+
+static void emit(const char *dir, const char *name, const struct fb_scenario *s)
+{
+    uint8_t buf[4096];
+    struct fb_scenario back;
+    char path[1024];
+    size_t n = fb_encode(s, buf, sizeof buf);
+    fb_decode(buf, n, &back);
+    if (n == 0 || memcmp(&back, s, sizeof back) != 0) {
+        fprintf(stderr, "seed %s does not decode to itself\n", name);
+        failures++;
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        failures++;
+    }
+}
+
+static struct fb_scenario base(uint8_t primary, uint8_t staged, uint8_t counter, uint8_t boots)
+{
+    struct fb_scenario s;
+    memset(&s, 0, sizeof s);
+    s.board = 0;
+    s.boots = boots;
+    s.primary = primary;
+    s.backup = FB_IMG_COUNT; /* erased */
+    s.staged = staged;
+    s.counter = counter;
+    return s;
+}
+
+static void forged(struct fb_bank *b, uint8_t op, uint8_t seq, uint8_t units, uint8_t in_img,
+                   uint8_t out_img, uint8_t steps, uint8_t end_marks)
+{
+    memset(b, 0, sizeof *b);
+    b->mode = FB_BANK_FORGED;
+    b->op = op;
+    b->seq = seq;
+    b->region_units = units;
+    b->in_size_sel = in_img;
+    b->in_dig_sel = in_img;
+    b->out_size_sel = out_img;
+    b->out_dig_sel = out_img;
+    b->steps = steps;
+    b->end_marks = end_marks;
+}
+
+int main(int argc, char **argv)
+{
+    struct fb_scenario s;
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    const char *dir = argv[1];
+
+    /* A confirmed image boots; nothing staged. */
+    s = base(FB_IMG_V1, FB_IMG_COUNT, 1, 1);
+    emit(dir, "normal", &s);
+
+    /* A newer image is staged: installed on trial, confirmed, booted again. */
+    s = base(FB_IMG_V1, FB_IMG_V2, 1, 3);
+    s.boot[0].app = FB_APP_CONFIRM;
+    emit(dir, "staged_newer", &s);
+    s.board = 1;
+    emit(dir, "staged_newer_split", &s);
+
+    /* A newer image signed by the untrusted key is staged. */
+    s = base(FB_IMG_V1, FB_IMG_KEYB_V9, 1, 2);
+    emit(dir, "staged_wrong_key", &s);
+
+    /* The install is cut half-way through a write, then resumed. */
+    s = base(FB_IMG_V1, FB_IMG_V2, 1, 2);
+    s.boot[0].cut = 12;
+    s.boot[0].cut_mode = 1;
+    emit(dir, "interrupted_install", &s);
+
+    /* A forged INSTALL bank whose in_digest is that of an image the device
+     * does not trust, sitting in the primary: every step marker set, so the
+     * "resume" only hashes the primary and compares. */
+    s = base(FB_IMG_KEYB_V9, FB_IMG_COUNT, 1, 1);
+    forged(&s.bank[0], 1, 5, 1, FB_IMG_KEYB_V9, FB_SEL_ZERO, 2, 0);
+    emit(dir, "forged_install_unsigned_primary", &s);
+
+    /* A forged REVERT bank, not done: the "revert" brings the old image from
+     * staging[0] back and names the running image as rejected. */
+    s = base(FB_IMG_V1, FB_IMG_V2, 1, 2);
+    s.backup = FB_IMG_V0_9_REV;
+    forged(&s.bank[1], 2, 9, 4, FB_IMG_V0_9_REV, FB_IMG_V1, 0, 0);
+    emit(dir, "forged_revert", &s);
+
+    /* An interposer on the staging slot's reads: the wrong-class image at D
+     * reads as the right-class one while the header is parsed (the class
+     * value sits at image offset 56..72), not while it is hashed. */
+    s = base(FB_IMG_V1, FB_IMG_CLASS_V9, 1, 1);
+    s.boot[0].nrules = 1;
+    s.boot[0].rules[0].area = FB_A_STAGED;
+    s.boot[0].rules[0].lo = 56;
+    s.boot[0].rules[0].len = 16;
+    s.boot[0].rules[0].nth = 0;
+    s.boot[0].rules[0].count = 1;
+    s.boot[0].rules[0].kind = FB_RULE_SUBST;
+    s.boot[0].rules[0].arg = FB_IMG_V1;
+    emit(dir, "interposer_staged_header", &s);
+    /* The backup's trailer is damaged while the new image runs on trial
+     * (staging[800] is inside the signature of 1.0.0, which ends at 824);
+     * the trial is not confirmed, so the next boot reverts. */
+    s = base(FB_IMG_V1, FB_IMG_V2, 1, 2);
+    s.boot[0].app = FB_APP_FLIP;
+    s.boot[0].flip_off = 800;
+    s.boot[0].flip_xor = 0x01;
+    emit(dir, "damaged_backup_trailer", &s);
+    return failures ? 1 : 0;
+}
