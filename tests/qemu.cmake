@@ -4,13 +4,13 @@
 # (so the host build never needs the cross compiler or the network), then
 # each scenario boots it from a file-backed flash (tests/qemu/qemu_test.py).
 # Missing qemu, cross compiler or BearSSL source: the tests print SKIP and why.
-set(FERRY_FW_DIR ${CMAKE_BINARY_DIR}/firmware-mps2 CACHE PATH
+set(FERRY_FW_DIR ${PROJECT_BINARY_DIR}/firmware-mps2 CACHE PATH
     "build directory of the mps2-an385 firmware used by the qemu.* tests")
 set(FERRY_QEMU_WORK ${CMAKE_CURRENT_BINARY_DIR}/qemu-work)
 find_program(FERRY_PYTHON3 python3)
 
 add_test(NAME qemu.firmware_build
-  COMMAND sh ${CMAKE_SOURCE_DIR}/scripts/firmware-build.sh
+  COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/firmware-build.sh
           --ferry $<TARGET_FILE:ferry> --out ${FERRY_FW_DIR})
 set_tests_properties(qemu.firmware_build PROPERTIES
   FIXTURES_SETUP ferry_firmware SKIP_RETURN_CODE 77 TIMEOUT 900)
@@ -30,7 +30,7 @@ set_tests_properties(qemu.link_asserts PROPERTIES
   FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77)
 
 foreach(scenario fresh_boot update tampered watchdog_revert powercut powercut_revert
-                 app_alignment)
+                 app_alignment counter_advance counter_lock)
   add_test(NAME qemu.${scenario}
     COMMAND ${FERRY_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/qemu/qemu_test.py ${scenario}
             --fw ${FERRY_FW_DIR} --ferry $<TARGET_FILE:ferry> --work ${FERRY_QEMU_WORK}/${scenario})

@@ -6,6 +6,12 @@
  *   v3      (APP_HANGS=1) prints its version and then hangs before
  *           confirming, without feeding the watchdog: the watchdog resets the
  *           board and the bootloader restores the previous image.
+ *   v4      (APP_ATTACKS_COUNTER=1) a compromised application: before it
+ *           confirms, it tries to write the anti-rollback counter store
+ *           (app_attack.h; the attack is the build number of its image's
+ *           version, set when it is signed). The bootloader's lock makes the
+ *           write fault (app_fault.c reports it and resets), so the image is
+ *           never confirmed and the next boot reverts it.
  * Each run ends with a system reset, so under QEMU -no-reboot one run is one
  * boot. Lines start with "[app]"; tests match them.
  *
@@ -15,6 +21,7 @@
  */
 #include <stdint.h>
 #include "board.h"
+#include "app_attack.h"
 #include "cmsdk_uart.h"
 #include "cmsdk_watchdog.h"
 #include "cortexm.h"
@@ -28,6 +35,9 @@
 #endif
 #ifndef APP_HANGS
 #define APP_HANGS 0
+#endif
+#ifndef APP_ATTACKS_COUNTER
+#define APP_ATTACKS_COUNTER 0
 #endif
 
 static uint8_t scratch[256];
@@ -101,6 +111,13 @@ int main(void)
         uart_puts(ferry_strerror(err));
         uart_puts("\n");
         cortexm_system_reset();
+    }
+    if (APP_ATTACKS_COUNTER) {
+        struct ferry_image_info info;
+        say(" attacks the counter store\n");
+        if (ferry_image_parse(&cfg.primary, FERRY_PARSE_SLOT, &info) == 0)
+            app_attack_counter(info.version.build);
+        cortexm_system_reset(); /* never confirmed */
     }
     if (APP_HANGS) {
         say(" has a fatal bug: hanging before it confirms\n");

@@ -34,10 +34,21 @@
 #define SCS_VTOR        0xE000ED08u
 #define SCS_AIRCR       0xE000ED0Cu
 #define SCS_SHCSR       0xE000ED24u
+#define SCS_CFSR        0xE000ED28u /* configurable fault status (MMFSR, BFSR, UFSR) */
+#define SCS_HFSR        0xE000ED2Cu /* HardFault status */
+#define SCS_MMFAR       0xE000ED34u /* MemManage fault address */
+#define SCS_BFAR        0xE000ED38u /* BusFault address */
+/* The MPU (PMSAv7; QEMU's Cortex-M3 has 8 regions). */
+#define SCS_MPU_TYPE    0xE000ED90u
+#define SCS_MPU_CTRL    0xE000ED94u
+#define SCS_MPU_RNR     0xE000ED98u
+#define SCS_MPU_RBAR    0xE000ED9Cu
+#define SCS_MPU_RASR    0xE000EDA0u
 
 /* Flash areas as absolute addresses (the flash is mapped for execution). */
 #define BOARD_PRIMARY_ADDR (BOARD_FLASH_BASE + BOARD_PRIMARY_OFF)
 #define BOARD_APP_ADDR     (BOARD_PRIMARY_ADDR + BOARD_HEADER_SIZE)
+#define BOARD_COUNTER_ADDR (BOARD_FLASH_BASE + BOARD_COUNTER_OFF)
 
 /* The same rules the linker scripts assert, checked again where C uses them. */
 #define BOARD_IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
@@ -52,5 +63,23 @@ _Static_assert(BOARD_PRIMARY_OFF % BOARD_SECTOR_SIZE == 0 &&
                BOARD_STATUS_OFF % BOARD_SECTOR_SIZE == 0 &&
                BOARD_STATUS_SIZE % BOARD_SECTOR_SIZE == 0,
                "slots and status area start and end on sector boundaries");
+/* The counter store: two sectors or more (counter_flash.h), apart from every
+ * other area, and one MPU region (a power of two of 32 bytes or more, at a
+ * multiple of its size) so the bootloader can lock exactly it. */
+#define BOARD_APART(a_off, a_size, b_off, b_size) \
+    ((a_off) + (a_size) <= (b_off) || (b_off) + (b_size) <= (a_off))
+_Static_assert(BOARD_COUNTER_OFF % BOARD_SECTOR_SIZE == 0 &&
+               BOARD_COUNTER_SIZE % BOARD_SECTOR_SIZE == 0 &&
+               BOARD_COUNTER_SIZE >= 2 * BOARD_SECTOR_SIZE,
+               "the counter store is two sectors or more, on sector boundaries");
+_Static_assert(BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_PRIMARY_OFF, BOARD_PRIMARY_SIZE) &&
+               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_STAGING_OFF, BOARD_STAGING_SIZE) &&
+               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_STATUS_OFF, BOARD_STATUS_SIZE) &&
+               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_CARD_OFF, BOARD_CARD_SIZE) &&
+               BOARD_COUNTER_OFF + BOARD_COUNTER_SIZE <= BOARD_FLASH_SIZE,
+               "the counter store overlaps no other area and lies inside the flash");
+_Static_assert(BOARD_IS_POW2(BOARD_COUNTER_SIZE) && BOARD_COUNTER_SIZE >= 32 &&
+               BOARD_COUNTER_ADDR % BOARD_COUNTER_SIZE == 0,
+               "the counter store is one MPU region: a power of two at a multiple of its size");
 
 #endif

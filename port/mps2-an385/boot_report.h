@@ -16,6 +16,8 @@ extern void (*const boot_report_event)(void *ctx, enum ferry_boot_event ev, int 
                                        const struct ferry_image_info *info);
 /* ferry_boot() found nothing to run (err), or the image cannot be started. */
 void boot_report_halt(const char *why, int err);
+/* The counter store [addr, addr + size) is read-only until the next reset. */
+void boot_report_locked(uint32_t addr, uint32_t size);
 /* Right before the jump: the address of the application's vector table. */
 void boot_report_jump(uint32_t vtor);
 

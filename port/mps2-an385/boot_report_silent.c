@@ -14,6 +14,11 @@ void boot_report_halt(const char *why, int err)
     (void)why, (void)err;
 }
 
+void boot_report_locked(uint32_t addr, uint32_t size)
+{
+    (void)addr, (void)size;
+}
+
 void boot_report_jump(uint32_t vtor)
 {
     (void)vtor;

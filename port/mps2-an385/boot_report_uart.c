@@ -113,6 +113,15 @@ void boot_report_halt(const char *why, int err)
     line(why, 0, err);
 }
 
+void boot_report_locked(uint32_t addr, uint32_t size)
+{
+    uart_puts("[boot] counter store 0x");
+    uart_put_hex(addr);
+    uart_puts("+0x");
+    uart_put_hex(size);
+    uart_puts(" locked read-only until reset (MPU)\n");
+}
+
 void boot_report_jump(uint32_t vtor)
 {
     uart_puts("[boot] jump to 0x");

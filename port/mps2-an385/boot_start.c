@@ -11,16 +11,22 @@
  *   - a trial image is started with the watchdog armed; the install and
  *     revert loops feed it (the watchdog may still run after a reset on
  *     parts where it cannot be stopped);
- *   - no counter store: anti-rollback by security counter needs one
- *     (struct ferry_counter) and is left to a product port.
+ *   - anti-rollback: the flash counter store (ferry/counter_flash.h) in its
+ *     own area of the PSRAM; ferry_boot() refuses images below its value and
+ *     raises it for a confirmed image;
+ *   - right before the jump the counter store is made read-only until the
+ *     next reset (cortexm_mpu.h), so the application cannot erase or lower
+ *     it. A board whose lock cannot be set stays in the bootloader.
  */
 #include <stdint.h>
 #include "board.h"
 #include "boot_report.h"
 #include "cmsdk_watchdog.h"
 #include "cortexm.h"
+#include "cortexm_mpu.h"
 #include "device_ids.h"
 #include "ferry/boot.h"
+#include "ferry/counter_flash.h"
 #include "ferry/errors.h"
 #include "psram_flash.h"
 #include "boot_start.h"
@@ -33,6 +39,18 @@ static const uint8_t class_id[16] = FERRY_CLASS_ID;
 
 /* Scratch for flash reads and copies: one sector moves in four reads. */
 static uint8_t scratch[1024];
+
+/* The counter store. Its scratch is twice the minimum (64 bytes for the
+ * 1-byte program unit): a scan reads eight 8-byte record slots per call. */
+static struct ferry_counter_flash counter;
+static uint8_t counter_buf[2 * FERRY_COUNTER_FLASH_BUF_MIN(BOARD_PROGRAM_UNIT)];
+
+static __attribute__((noreturn)) void halt(const char *why, int err)
+{
+    boot_report_halt(why, err);
+    for (;;)
+        cortexm_wait_for_interrupt();
+}
 
 static void feed(void *ctx)
 {
@@ -50,31 +68,37 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
 {
     struct ferry_boot_config cfg = {
         .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id},
-        .counter = 0,
+        .counter = &counter.counter,
         .hooks = {0, feed, arm, boot_report_event},
         .buf = scratch,
         .buf_len = sizeof scratch,
     };
     struct ferry_boot_result res;
+    struct ferry_area counter_area;
 
     boot_report_init();
     psram_flash_areas(&cfg.primary, &cfg.staging, &cfg.status);
+    psram_counter_area(&counter_area);
+    /* Fails only for a layout that board.h already refuses to compile. */
+    int err = ferry_counter_flash_init(&counter, &counter_area, counter_buf, sizeof counter_buf);
+    if (err != 0)
+        halt("counter store unusable, staying in the bootloader", err);
     if (before_boot)
         before_boot(&cfg);
-    int err = ferry_boot(&cfg, &res);
-    if (err != 0) {
-        boot_report_halt("nothing to run, staying in the bootloader", err);
-        for (;;)
-            cortexm_wait_for_interrupt();
-    }
+    err = ferry_boot(&cfg, &res);
+    if (err != 0)
+        halt("nothing to run, staying in the bootloader", err);
     uint32_t vtor = BOARD_FLASH_BASE + res.entry_off;
     /* A signed image with a header size that breaks the VTOR rule would lock
      * the core at its first exception: refuse to start it. */
-    if (vtor % BOARD_VECTOR_ALIGN != 0) {
-        boot_report_halt("image header size breaks the vector table alignment", FERRY_E_ALIGN);
-        for (;;)
-            cortexm_wait_for_interrupt();
-    }
+    if (vtor % BOARD_VECTOR_ALIGN != 0)
+        halt("image header size breaks the vector table alignment", FERRY_E_ALIGN);
+    /* ferry_boot() has written the counter for the last time this reset.
+     * Without the lock the application could lower it: do not start it. */
+    err = cortexm_mpu_lock_readonly(BOARD_COUNTER_ADDR, BOARD_COUNTER_SIZE);
+    if (err != 0)
+        halt("cannot lock the counter store, staying in the bootloader", err);
+    boot_report_locked(BOARD_COUNTER_ADDR, BOARD_COUNTER_SIZE);
     boot_report_jump(vtor);
     cortexm_start_application(vtor);
 }

@@ -44,3 +44,8 @@ void psram_flash_areas(struct ferry_area *primary, struct ferry_area *staging,
     *staging = (struct ferry_area){f, BOARD_STAGING_OFF, BOARD_STAGING_SIZE};
     *status = (struct ferry_area){f, BOARD_STATUS_OFF, BOARD_STATUS_SIZE};
 }
+
+void psram_counter_area(struct ferry_area *counter)
+{
+    *counter = (struct ferry_area){psram_flash(), BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE};
+}

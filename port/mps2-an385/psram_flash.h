@@ -18,4 +18,8 @@ const struct ferry_flash *psram_flash(void);
 void psram_flash_areas(struct ferry_area *primary, struct ferry_area *staging,
                        struct ferry_area *status);
 
+/* The anti-rollback counter store on that device (layout.cmake). Only the
+ * bootloader writes it; it is read-only for the application (cortexm_mpu.h). */
+void psram_counter_area(struct ferry_area *counter);
+
 #endif

@@ -27,6 +27,13 @@ static void default_handler(void)
         cortexm_wait_for_interrupt();
 }
 
+/* The fault handlers a program may define for itself (the demo apps do, in
+ * app_fault.c); any it leaves out are default_handler. */
+void hardfault_handler(void) __attribute__((weak, alias("default_handler")));
+void memmanage_handler(void) __attribute__((weak, alias("default_handler")));
+void busfault_handler(void) __attribute__((weak, alias("default_handler")));
+void usagefault_handler(void) __attribute__((weak, alias("default_handler")));
+
 void __attribute__((noreturn)) reset_handler(void)
 {
     memcpy(__data_start, __data_load, (size_t)((uintptr_t)__data_end - (uintptr_t)__data_start));
@@ -47,10 +54,10 @@ const cortexm_vector cortexm_vector_table[VECTOR_COUNT] = {
     [0] = (cortexm_vector)(uintptr_t)__stack_top,
     [1] = reset_handler,
     [2] = default_handler,  /* NMI: the watchdog's first expiry */
-    [3] = default_handler,  /* HardFault */
-    [4] = default_handler,  /* MemManage */
-    [5] = default_handler,  /* BusFault */
-    [6] = default_handler,  /* UsageFault */
+    [3] = hardfault_handler,
+    [4] = memmanage_handler,
+    [5] = busfault_handler,
+    [6] = usagefault_handler,
     [11] = default_handler, /* SVCall */
     [12] = default_handler, /* DebugMonitor */
     [14] = default_handler, /* PendSV */

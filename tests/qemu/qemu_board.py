@@ -7,7 +7,8 @@ memory-backend-file) and knows the layout the firmware was built with
 flash with `ferry merge --into` (what a factory programmer or an update agent
 would leave there), boots QEMU once per call (-no-reboot: a guest reset ends
 the run with exit status 0, so callers check UART markers, never only the
-status), and reads the status area the way docs/design.md describes it.
+status), and reads the status area the way docs/design.md describes it and the
+anti-rollback counter store the way docs/counter-format.md does.
 """
 import hashlib
 import os
@@ -41,12 +42,14 @@ def num(layout, key):
 
 
 class Boot:
-    """One QEMU run: its exit status and UART text."""
+    """One QEMU run: its exit status, UART text and (boot() only) QEMU's own
+    messages on stderr."""
 
-    def __init__(self, rc, out, killed=False):
+    def __init__(self, rc, out, killed=False, log=""):
         self.rc = rc
         self.out = out
         self.killed = killed
+        self.log = log
 
     def has(self, marker):
         return marker in self.out
@@ -80,6 +83,8 @@ class Board:
         self.primary = (num(L, "BOARD_PRIMARY_OFF"), num(L, "BOARD_PRIMARY_SIZE"))
         self.staging = (num(L, "BOARD_STAGING_OFF"), num(L, "BOARD_STAGING_SIZE"))
         self.status = (num(L, "BOARD_STATUS_OFF"), num(L, "BOARD_STATUS_SIZE"))
+        self.counter = (num(L, "BOARD_COUNTER_OFF"), num(L, "BOARD_COUNTER_SIZE"))
+        self.counter_addr = num(L, "BOARD_FLASH_BASE") + self.counter[0]
         self.sector = num(L, "BOARD_SECTOR_SIZE")
         os.makedirs(work, exist_ok=True)
 
@@ -132,6 +137,13 @@ class Board:
         data = open(image_path, "rb").read()
         return self.read(self.primary[0], len(data)) == data
 
+    def counter_bytes(self):
+        return self.read(*self.counter)
+
+    def stored_counter(self):
+        return counter_value(self.counter_bytes(), self.sector,
+                             num(self.layout, "BOARD_PROGRAM_UNIT"))
+
     def staging_offset(self):
         """D for this layout: uniform sectors, so the first sector boundary."""
         return self.sector
@@ -155,9 +167,10 @@ class Board:
         """Power on, run until the guest resets (or the timeout): one boot."""
         try:
             p = subprocess.run(self.qemu_cmd(kernel), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=timeout)
-            return Boot(p.returncode, p.stdout.decode("utf-8", "replace").replace("\r", ""))
+            return Boot(p.returncode, p.stdout.decode("utf-8", "replace").replace("\r", ""),
+                        log=p.stderr.decode("utf-8", "replace"))
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode("utf-8", "replace").replace("\r", "")
             return Boot(124, out)
@@ -219,3 +232,39 @@ def status_progress(status_bytes, unit_bytes, program_unit=1, erased=0xFF):
         pos += program_unit
     best["markers"] = count
     return best
+
+
+# ---- the counter store (docs/counter-format.md) ---------------------------
+def _pair(data, off):
+    """The value of the pair at off, or None when it is not whole."""
+    x, c = struct.unpack_from("<II", data, off)
+    return x if c == x ^ 0xFFFFFFFF else None
+
+
+def counter_value(area, sector, program_unit=1, erased=0xFF):
+    """The stored minimum security counter, read independently of the C code:
+    the largest base or record over both valid banks, 0 when neither is.
+    Raises TestFailure for a whole header of another layout (the bootloader
+    fails closed on it)."""
+    hdr_span = (24 + program_unit - 1) // program_unit * program_unit
+    slot = max(8, program_unit)
+    half = len(area) // 2
+    split = (half + sector - 1) // sector * sector
+    value = 0
+    for bank in (area[:split], area[split:]):
+        fields = [_pair(bank, o) for o in (0, 8, 16)]
+        if None in fields or bank[0:2] != b"FC":
+            continue
+        if bank[2] != 1 or 1 << bank[3] != slot:
+            raise TestFailure("counter bank header of another layout: %s" % bank[:8].hex())
+        best = fields[2]
+        pos = hdr_span
+        while pos + slot <= len(bank):
+            rec = bank[pos:pos + slot]
+            if any(x != erased for x in rec):
+                v = _pair(rec, 0)
+                if v is not None and v > best:
+                    best = v
+            pos += slot
+        value = max(value, best)
+    return value

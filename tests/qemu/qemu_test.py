@@ -15,6 +15,12 @@ Scenarios (one ctest test each, qemu.<scenario>):
   powercut_revert  the same during the revert of a trial image that hung
   app_alignment    an image whose vector table would break the VTOR rule is refused by
                    ferry merge, and by the bootloader if it gets there anyway
+  counter_advance  confirmed images raise the stored minimum security counter; a signed
+                   revert to v1 with a lower counter is refused, one with the same counter
+                   is installed
+  counter_lock     an application that writes the counter store after the jump faults
+                   (erase through the driver, a wild store, unprivileged MPU off, a store
+                   under FAULTMASK); the store keeps its bytes, the rollback stays refused
 
 Exit status: 0 pass, 1 fail, 77 skipped (qemu or the firmware build missing).
 """
@@ -22,6 +28,7 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -374,8 +381,129 @@ def app_alignment(b, args):
     ok("the bootloader will not start it; the watchdog resets and v1 comes back")
 
 
+# ---- 7. anti-rollback counter store -------------------------------------------------
+ROLLBACK = "[boot] staging: image rejected, nothing installed: image security counter too low"
+
+
+def locked_line(b):
+    return "[boot] counter store 0x%08x+0x%08x locked read-only until reset (MPU)" % (
+        b.counter_addr, b.counter[1])
+
+
+def signed(b, app, version, counter, *flags):
+    """app-vN.bin signed as `version` with security counter `counter`."""
+    out = os.path.join(b.work, "%s-%s-c%d%s.img" % (app, version, counter, "".join(flags)))
+    L = b.layout
+    b.run_tool([b.ferry, "sign", "-k", L["FERRY_KEY"], "--vendor", L["FERRY_VENDOR"],
+                "--device-class", L["FERRY_DEVICE_CLASS"], "--version", version,
+                "--security-counter", str(counter), "--header-size", L["BOARD_HEADER_SIZE"],
+                *flags, b.image(app + ".bin"), out])
+    return out
+
+
+def expect_counter(b, value, when):
+    got = b.stored_counter()
+    if got != value:
+        raise TestFailure("%s: the counter store holds %d, expected %d" % (when, got, value))
+
+
+def counter_advance(b, args):
+    b.fresh(signed(b, "app-v1", "1.0.0", 1))
+    expect_counter(b, 0, "factory state")
+    boot = b.boot()
+    boot.expect("[boot] anti-rollback: minimum security counter is now 1", locked_line(b))
+    app_ran(boot, "1.0.0", "is confirmed")
+    expect_counter(b, 1, "after the first boot")
+    before = b.counter_bytes()
+    boot = b.boot()
+    boot.refuse("anti-rollback")
+    app_ran(boot, "1.0.0", "is confirmed")
+    if b.counter_bytes() != before:
+        raise TestFailure("a boot with nothing to raise wrote the counter store")
+    ok("v1 (counter 1) raised the stored minimum to 1 on its first boot, not again")
+
+    b.stage(signed(b, "app-v2", "2.0.0", 2))
+    boot = b.boot()
+    boot.expect("[boot] trial boot (watchdog armed): v2.0.0", locked_line(b))
+    boot.refuse("anti-rollback")
+    app_ran(boot, "2.0.0", "on trial: self-test passed, image confirmed")
+    expect_counter(b, 1, "after the trial boot")
+    boot = b.boot()
+    boot.expect("[boot] anti-rollback: minimum security counter is now 2")
+    app_ran(boot, "2.0.0", "is confirmed")
+    expect_counter(b, 2, "after v2 confirmed")
+    ok("v2 (counter 2): the trial does not raise it, the first boot after the confirm does: 2")
+
+    # A signed revert may replace a newer version (docs/design.md), but never
+    # go below the stored minimum: the same v1 payload, with counter 1 and 2.
+    b.stage(signed(b, "app-v1", "1.0.0", 1, "--revert"))
+    for n in (1, 2):
+        boot = b.boot()
+        boot.expect(ROLLBACK)
+        boot.refuse("installing")
+        app_ran(boot, "2.0.0", "is confirmed")
+    expect_counter(b, 2, "after the refused rollback")
+    ok("a signed revert to v1 with counter 1 is refused (%s); v2 keeps running"
+       % ROLLBACK.rsplit(": ", 1)[1])
+    b.stage(signed(b, "app-v1", "1.0.0", 2, "--revert"))
+    boot = b.boot()
+    boot.expect("[boot] installing (signature verified, previous image kept) v1.0.0")
+    app_ran(boot, "1.0.0", "on trial: self-test passed, image confirmed")
+    app_ran(b.boot(), "1.0.0", "is confirmed")
+    expect_counter(b, 2, "after the allowed revert")
+    ok("the same revert with counter 2 is installed: the counter alone refused the first")
+
+
+def counter_lock(b, args):
+    b.fresh(signed(b, "app-v2", "2.0.0", 2))
+    app_ran(b.boot(), "2.0.0", "is confirmed")
+    expect_counter(b, 2, "after the first boot")
+    locked = b.counter_bytes()
+    # (attack, what stops it). 4: with FAULTMASK the write cannot take a fault
+    # and the core locks up; real silicon then waits for the trial watchdog,
+    # QEMU 7.2 ends the run ("qemu: fatal: Lockup", SIGABRT).
+    attacks = {1: ("erasing the counter store through the flash driver",
+                   "[app] fault: MemManage at 0x%08x" % b.counter_addr),
+               2: ("writing zeros over the counter store's first word",
+                   "[app] fault: MemManage at 0x%08x" % b.counter_addr),
+               3: ("dropping privilege, then turning the MPU off",
+                   "[app] fault: BusFault at 0xe000ed94"),
+               4: ("raising FAULTMASK, then writing zeros over the counter store's first word",
+                   None)}
+    for mode, (attempt, fault) in sorted(attacks.items()):
+        b.stage(signed(b, "app-v4", "4.0.0+%d" % mode, 2))
+        boot = b.boot()
+        boot.expect(locked_line(b), "[app] v4.0.0 attacks the counter store",
+                    "[app] attack: " + attempt)
+        boot.refuse("NOT locked", "confirmed")
+        if fault:
+            boot.expect(fault)
+            boot.expect_clean_exit()
+        elif boot.rc != -signal.SIGABRT or "Lockup" not in boot.log:
+            raise TestFailure("attack %d: expected a lockup (QEMU status %d), got status %s:\n%s%s"
+                              % (mode, -signal.SIGABRT, boot.rc, boot.out, boot.log))
+        else:
+            fault = "lockup"
+        if b.counter_bytes() != locked:
+            raise TestFailure("attack %d changed the counter store (now %d):\n%s"
+                              % (mode, b.stored_counter(), boot.out))
+        boot = b.boot()
+        boot.expect("[boot] trial image not confirmed: reverting", "[boot] revert complete")
+        app_ran(boot, "2.0.0", "is confirmed")
+        if b.counter_bytes() != locked:
+            raise TestFailure("the counter store changed after attack %d" % mode)
+        ok("attack %d (%s) stopped: %s; store unchanged, v2 back" % (mode, attempt, fault))
+    b.stage(signed(b, "app-v1", "1.0.0", 1, "--revert"))
+    boot = b.boot()
+    boot.expect(ROLLBACK)
+    app_ran(boot, "2.0.0", "is confirmed")
+    expect_counter(b, 2, "after the attacks")
+    ok("the stored minimum is still 2: the rollback to v1 (counter 1) is still refused")
+
+
 SCENARIOS = {f.__name__: f for f in (fresh_boot, update, tampered, watchdog_revert, powercut,
-                                     powercut_revert, app_alignment)}
+                                     powercut_revert, app_alignment, counter_advance,
+                                     counter_lock)}
 
 
 def main():
