@@ -37,12 +37,30 @@ struct mem_transport {
     uint16_t port;
     char sent[1024];
     size_t sent_len;
+    /* a clock for deadlines: every connect/send/recv advances it */
+    struct ferry_clock clock;
+    uint32_t now_ms, ms_per_call;
+    unsigned max_timeout_seen, calls;
 };
+
+static uint32_t mem_now(void *ctx)
+{
+    return ((struct mem_transport *)ctx)->now_ms;
+}
+
+/* One call: the clock moves on; records the longest timeout asked for. */
+static void mem_tick(struct mem_transport *m, unsigned timeout_ms)
+{
+    m->calls++;
+    m->now_ms += m->ms_per_call;
+    if (timeout_ms > m->max_timeout_seen)
+        m->max_timeout_seen = timeout_ms;
+}
 
 static int mem_connect(void *ctx, const char *host, uint16_t port, unsigned timeout_ms)
 {
     struct mem_transport *m = ctx;
-    (void)timeout_ms;
+    mem_tick(m, timeout_ms);
     m->current = m->connects < m->count ? m->connects : m->count - 1;
     m->connects++;
     m->pos = 0;
@@ -59,7 +77,7 @@ static int mem_connect(void *ctx, const char *host, uint16_t port, unsigned time
 static int mem_send(void *ctx, const void *buf, size_t len, unsigned timeout_ms)
 {
     struct mem_transport *m = ctx;
-    (void)timeout_ms;
+    mem_tick(m, timeout_ms);
     if (!m->connected)
         return FERRY_E_IO;
     if (m->sent_len + len < sizeof m->sent) {
@@ -75,11 +93,14 @@ static int mem_recv(void *ctx, void *buf, size_t len, unsigned timeout_ms)
     struct mem_transport *m = ctx;
     const struct mem_response *r = &m->responses[m->current];
     size_t n = r->len - m->pos;
-    (void)timeout_ms;
+    mem_tick(m, timeout_ms);
     if (!m->connected)
         return FERRY_E_IO;
-    if (n == 0)
+    if (n == 0) {
+        if (m->at_end == FERRY_E_TIMEOUT)
+            m->now_ms += timeout_ms; /* a timeout takes its time */
         return m->at_end;
+    }
     if (n > len)
         n = len;
     if (n > m->chunk)
@@ -107,6 +128,8 @@ static inline void mem_transport_init(struct mem_transport *m, const struct mem_
     m->responses = responses;
     m->count = count;
     m->chunk = chunk ? chunk : 1;
+    m->clock.now_ms = mem_now;
+    m->clock.ctx = m;
 }
 
 #endif

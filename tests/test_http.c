@@ -214,6 +214,20 @@ static void test_malformed(void)
            FERRY_E_HTTP_PROTO, 0, NULL);
     EXPECT("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 0, FERRY_E_HTTP_PROTO, 0, NULL);
     EXPECT("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 0, FERRY_E_HTTP_PROTO, 0, NULL);
+    /* a header name that is not a token (whitespace before the colon, or
+       any other separator): a proxy might read it as the real header */
+    EXPECT("HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\nContent-Length: 3\r\n\r\nabc", 0,
+           FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nTransfer-Encoding\t: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 0,
+           FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nContent-Encoding : gzip\r\nContent-Length: 3\r\n\r\nabc", 0,
+           FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nContent-Length : 3\r\n\r\nabc", 0, FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nX Pad: 1\r\nContent-Length: 3\r\n\r\nabc", 0, FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nX(y): 1\r\nContent-Length: 3\r\n\r\nabc", 0, FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nX\x7f: 1\r\nContent-Length: 3\r\n\r\nabc", 0, FERRY_E_HTTP_PROTO, 0, NULL);
+    EXPECT("HTTP/1.1 200 OK\r\nX-Ok!#$%&'*+.^_`|~9: 1\r\nContent-Length: 3\r\n\r\nabc", 0, FERRY_OK, 200,
+           "abc");
     /* closed inside the headers; closed before a byte */
     EXPECT("HTTP/1.1 200 OK\r\nContent-Le", 0, FERRY_E_HTTP_PROTO, 0, NULL);
     EXPECT("", 0, FERRY_E_IO, 0, NULL);
@@ -447,6 +461,63 @@ static void test_body_callback_abort(void)
     CHECK_EQ(r.plain.closes, 1);
 }
 
+/* A server that drips its body one byte per second, each byte well inside
+   the per-call timeout: only the overall deadline stops it. */
+static void test_deadline(void)
+{
+    static char text[2000];
+    static struct run r;
+    struct ferry_deadline dl;
+    struct ferry_url u;
+    size_t n = (size_t)snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+    memset(text + n, 'd', 1000);
+    n += 1000;
+    struct mem_response drip[] = { { text, n } };
+
+    ferry_url_parse("http://h/p", &u);
+    run_get(&r, "http://h/p", 0, drip, 1, 1, 0);
+    CHECK_EQ(r.rc, FERRY_OK); /* no deadline: it takes its time (here ~1100 s) */
+    mem_transport_init(&r.plain, drip, 1, 1);
+    r.plain.ms_per_call = 1000;
+    ferry_deadline_start(&dl, &r.plain.clock, 30000);
+    memset(&r.sink, 0, sizeof r.sink);
+    r.sink.resp = &r.resp;
+    r.rc = ferry_http_get_until(&r.client, &u, 0, &r.resp, sink_body, &r.sink, &dl);
+    CHECK_EQ(r.rc, FERRY_E_DEADLINE);
+    CHECK(r.plain.calls <= 31);          /* stopped at the deadline, not at the end */
+    CHECK(r.plain.now_ms <= 31000);
+    CHECK_EQ(r.plain.closes, r.plain.connects);
+    CHECK(r.sink.len < 1000);
+
+    /* Each call's timeout is what is left of the deadline, if smaller. */
+    static const struct mem_response slow[] = { RESP("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") };
+    mem_transport_init(&r.plain, slow, 1, 100);
+    r.plain.at_end = FERRY_E_TIMEOUT; /* then stalls: the transport times out */
+    r.plain.ms_per_call = 100;
+    ferry_deadline_start(&dl, &r.plain.clock, 450); /* the client's timeout is 1000 */
+    r.rc = ferry_http_get_until(&r.client, &u, 0, &r.resp, NULL, NULL, &dl);
+    CHECK_EQ(r.rc, FERRY_E_DEADLINE);
+    CHECK(r.plain.max_timeout_seen <= 450);
+
+    /* A deadline that has already passed: nothing is sent. */
+    mem_transport_init(&r.plain, slow, 1, 100);
+    ferry_deadline_start(&dl, &r.plain.clock, 0);
+    r.rc = ferry_http_get_until(&r.client, &u, 0, &r.resp, NULL, NULL, &dl);
+    CHECK_EQ(r.rc, FERRY_E_DEADLINE);
+    CHECK_EQ(r.plain.sent_len, 0);
+
+    /* A complete body at the deadline is a success (no wait for the close). */
+    static const struct mem_response ok[] = { RESP("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") };
+    mem_transport_init(&r.plain, ok, 1, 100000);
+    r.plain.ms_per_call = 100;
+    ferry_deadline_start(&dl, &r.plain.clock, 300); /* connect, send, recv */
+    r.rc = ferry_http_get_until(&r.client, &u, 0, &r.resp, NULL, NULL, &dl);
+    CHECK_EQ(r.rc, FERRY_OK);
+    /* NULL: no deadline, as ferry_http_get. */
+    mem_transport_init(&r.plain, ok, 1, 100000);
+    CHECK_EQ(ferry_http_get_until(&r.client, &u, 0, &r.resp, NULL, NULL, NULL), FERRY_OK);
+}
+
 static void test_arguments(void)
 {
     static const struct mem_response ok[] = { RESP("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx") };
@@ -484,6 +555,7 @@ int main(void)
     RUN(test_redirects);
     RUN(test_transport_errors);
     RUN(test_body_callback_abort);
+    RUN(test_deadline);
     RUN(test_arguments);
     return check_done();
 }

@@ -4,7 +4,8 @@
  * s_server -HTTP` on 127.0.0.1, with certificates the test makes at run time
  * (tests/http_tls_certs.sh). The server must be trusted through the test CA
  * and named like the host we asked for; a certificate from another CA, or
- * for another name, is refused with FERRY_E_TLS. Also: the trust-anchor
+ * for another name, is refused with FERRY_E_TLS, and so is a server that
+ * offers only TLS 1.0/1.1 or no ECDHE + AEAD cipher suite. Also: the trust-anchor
  * loader, chunked and truncated bodies over TLS, and https -> http refused.
  * Skipped (and says so) when openssl is not installed.
  *
@@ -85,9 +86,11 @@ static void stop_server(struct tls_server *s)
 }
 
 /* Starts openssl s_server with cert.pem/cert.key from the test directory on
-   a port the kernel picks; reads the port from its "ACCEPT" line. */
-static int start_server(struct tls_server *s, const char *cert)
+   a port the kernel picks; reads the port from its "ACCEPT" line. `options`
+   (NULL-terminated, or NULL: "-tls1_2") choose the protocol and ciphers. */
+static int start_server_with(struct tls_server *s, const char *cert, const char *const *options)
 {
+    static const char *const tls12[] = { "-tls1_2", NULL };
     char cert_path[256], key_path[256], line[256];
     int out[2];
     size_t len = 0;
@@ -111,8 +114,17 @@ static int start_server(struct tls_server *s, const char *cert)
         close(out[1]);
         if (freopen("/dev/null", "w", stderr) == NULL)
             _exit(127);
-        execlp("openssl", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert_path, "-key",
-               key_path, "-HTTP", "-tls1_2", (char *)NULL);
+        {
+            const char *argv[24] = { "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert_path,
+                                     "-key", key_path, "-HTTP" };
+            size_t n = 9, i;
+            if (options == NULL)
+                options = tls12;
+            for (i = 0; options[i] != NULL && n + 1 < sizeof argv / sizeof argv[0]; i++)
+                argv[n++] = options[i];
+            argv[n] = NULL;
+            execvp("openssl", (char *const *)argv);
+        }
         _exit(127);
     }
     close(out[1]);
@@ -146,6 +158,10 @@ static int start_server(struct tls_server *s, const char *cert)
     return 0;
 }
 
+static int start_server(struct tls_server *s, const char *cert)
+{
+    return start_server_with(s, cert, NULL);
+}
 
 struct sink {
     uint64_t len, mismatches;
@@ -311,6 +327,59 @@ static void test_certificate_for_other_name(void)
     stop_server(&s);
 }
 
+/* Protocol policy: TLS 1.2 only, ECDHE key exchange, AEAD ciphers. Each
+   server offers exactly one protocol version or one cipher suite. */
+static void test_protocol_policy(void)
+{
+    static const char *const tls10[] = { "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0", NULL };
+    static const char *const tls11[] = { "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", NULL };
+    static const char *const ecdhe_cbc[] = { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256", NULL };
+    static const char *const ecdhe_sha1[] = { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-SHA", NULL };
+    static const char *const rsa_gcm[] = { "-tls1_2", "-cipher", "AES128-GCM-SHA256", NULL };
+    static const char *const rsa_cbc[] = { "-tls1_2", "-cipher", "AES256-SHA256", NULL };
+    static const char *const ecdsa_chacha[] = { "-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305", NULL };
+    static const char *const ecdsa_gcm256[] = { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", NULL };
+    static const char *const rsa_ecdhe_gcm[] = { "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", NULL };
+    static const char *const rsa_ecdhe_chacha[] = { "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305", NULL };
+    static const struct {
+        const char *what, *cert;
+        const char *const *options;
+        int want;
+    } cases[] = {
+        { "TLS 1.0 only", "server", tls10, FERRY_E_TLS },
+        { "TLS 1.1 only", "server", tls11, FERRY_E_TLS },
+        { "ECDHE with AES-CBC (SHA-256)", "server", ecdhe_cbc, FERRY_E_TLS },
+        { "ECDHE with AES-CBC (SHA-1)", "server", ecdhe_sha1, FERRY_E_TLS },
+        { "RSA key exchange with AES-GCM", "rsaserver", rsa_gcm, FERRY_E_TLS },
+        { "RSA key exchange with AES-CBC", "rsaserver", rsa_cbc, FERRY_E_TLS },
+        { "ECDHE-ECDSA ChaCha20-Poly1305", "server", ecdsa_chacha, FERRY_OK },
+        { "ECDHE-ECDSA AES-256-GCM", "server", ecdsa_gcm256, FERRY_OK },
+        { "ECDHE-RSA AES-128-GCM", "rsaserver", rsa_ecdhe_gcm, FERRY_OK },
+        { "ECDHE-RSA ChaCha20-Poly1305", "rsaserver", rsa_ecdhe_chacha, FERRY_OK },
+    };
+    size_t i;
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tls_server s;
+        struct ferry_http_response resp;
+        struct sink sink;
+        int rc;
+        if (start_server_with(&s, cases[i].cert, cases[i].options) != 0) {
+            fprintf(stderr, "  %s: openssl s_server did not start\n", cases[i].what);
+            CHECK(!"openssl s_server did not start");
+            continue;
+        }
+        rc = get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp);
+        if (rc != cases[i].want)
+            fprintf(stderr, "  %s: rc %d (want %d), BearSSL error %d\n", cases[i].what, rc, cases[i].want,
+                    ferry_sim_tls_last_error(&tls));
+        CHECK_EQ(rc, cases[i].want);
+        CHECK_EQ(sink.len, cases[i].want == FERRY_OK ? BODY_LEN : 0);
+        stop_server(&s);
+    }
+}
+
 static void make_fixtures(void)
 {
     char cmd[600], head[200];
@@ -369,6 +438,7 @@ int main(int argc, char **argv)
     RUN(test_https_fetch);
     RUN(test_certificate_from_other_ca);
     RUN(test_certificate_for_other_name);
+    RUN(test_protocol_policy);
     rc = check_done();
     if (have_certs) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

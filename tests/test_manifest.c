@@ -74,6 +74,41 @@ static void test_valid(void)
     CHECK(strcmp(m.image, "images/2.0.0-0123456789abcdef.img") == 0);
 }
 
+/* The optional freshness members: absent by default, strict when present. */
+static void test_sequence_and_expires(void)
+{
+    char doc[2048];
+    struct ferry_manifest m;
+    size_t n = doc_with(doc, sizeof doc, NULL, NULL);
+    CHECK_EQ(ferry_manifest_parse(doc, n, &m), 0);
+    CHECK_EQ(m.has_sequence, 0);
+    CHECK_EQ(m.has_expires, 0);
+    CHECK_EQ(parse_text("{\"ferry_manifest\":1,\"vendor\":\"" VENDOR "\",\"class\":\"" CLASS "\","
+                        "\"version\":\"1.0.0\",\"security_counter\":0,\"size\":9,\"sha256\":\"" SHA_HEX "\","
+                        "\"image\":\"a.img\",\"sequence\":4294967295,\"expires\":1767225600}", &m), 0);
+    CHECK_EQ(m.has_sequence, 1);
+    CHECK_EQ(m.sequence, 4294967295u);
+    CHECK_EQ(m.has_expires, 1);
+    CHECK_EQ(m.expires, 1767225600u);
+    static const char *const bad[] = { "0", "-1", "01", "1.5", "1e3", "\"7\"", "4294967296", "null", "true" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char key[2][16] = { "sequence", "expires" };
+        for (int k = 0; k < 2; k++) {
+            n = (size_t)snprintf(doc, sizeof doc,
+                                 "{\"ferry_manifest\":1,\"vendor\":\"" VENDOR "\",\"class\":\"" CLASS "\","
+                                 "\"version\":\"1.0.0\",\"security_counter\":0,\"size\":9,"
+                                 "\"sha256\":\"" SHA_HEX "\",\"image\":\"a.img\",\"%s\":%s}", key[k], bad[i]);
+            if (ferry_manifest_parse(doc, n, &m) != FERRY_E_MANIFEST)
+                fprintf(stderr, "  accepted %s: %s\n", key[k], bad[i]);
+            CHECK_EQ(ferry_manifest_parse(doc, n, &m), FERRY_E_MANIFEST);
+        }
+    }
+    /* Twice is refused like any known key. */
+    CHECK_EQ(parse_text("{\"ferry_manifest\":1,\"vendor\":\"" VENDOR "\",\"class\":\"" CLASS "\","
+                        "\"version\":\"1.0.0\",\"security_counter\":0,\"size\":9,\"sha256\":\"" SHA_HEX "\","
+                        "\"image\":\"a.img\",\"sequence\":3,\"sequence\":4}", &m), FERRY_E_MANIFEST);
+}
+
 static void test_whitespace_order_and_unknown_keys(void)
 {
     struct ferry_manifest m;
@@ -329,6 +364,7 @@ static void test_signature(void)
 int main(void)
 {
     RUN(test_valid);
+    RUN(test_sequence_and_expires);
     RUN(test_whitespace_order_and_unknown_keys);
     RUN(test_missing_and_duplicate_keys);
     RUN(test_field_rules);

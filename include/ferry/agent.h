@@ -38,6 +38,15 @@
 #define FERRY_AGENT_CHUNK 512u
 /* Largest staging program unit the agent supports (page-programmed NOR: 256). */
 #define FERRY_AGENT_MAX_PROGRAM_UNIT 256u
+/* Overall deadlines when the configuration gives a clock and leaves its
+ * deadline at 0: a check (manifest and signature, every connection and
+ * redirect) and a download (every attempt and retry of one call). */
+#define FERRY_AGENT_CHECK_DEADLINE_MS    60000u    /* 1 minute */
+#define FERRY_AGENT_DOWNLOAD_DEADLINE_MS 1800000u  /* 30 minutes */
+/* Consecutive failed resumes of the same checkpoint (a 206 that does not
+ * answer the Range asked for) after which the record is dropped and the
+ * download starts again from byte 0. */
+#define FERRY_AGENT_MAX_BAD_RESUMES 3u
 /* The agent's one work buffer: manifest + signature during a check; the
  * program chunk and a record/scratch area of the same size during a download. */
 #define FERRY_AGENT_BUF_BYTES (FERRY_MANIFEST_MAX_BYTES + FERRY_MANIFEST_SIG_BYTES)
@@ -68,6 +77,18 @@ struct ferry_agent_config {
        the caller resets). May be NULL. */
     void (*reboot)(void *ctx);
     void *ctx;                         /* passed to progress and reboot */
+    /* The port's monotonic millisecond clock (ferry/transport.h), or NULL.
+       With a clock, a check and a download each end with FERRY_E_DEADLINE
+       once their overall deadline has passed, however the server paces its
+       bytes; without one only the HTTP client's per-call timeout applies. */
+    const struct ferry_clock *clock;
+    uint32_t check_deadline_ms;        /* 0: FERRY_AGENT_CHECK_DEADLINE_MS */
+    uint32_t download_deadline_ms;     /* 0: FERRY_AGENT_DOWNLOAD_DEADLINE_MS */
+    /* Wall-clock time for the manifest's "expires", or NULL. Returns 0 with
+       *unix_seconds (UTC) when the port knows the time (RTC, network time),
+       nonzero when it does not know it now. Without a time, expiry is not
+       checked. Called with ctx. */
+    int (*unix_time)(void *ctx, uint64_t *unix_seconds);
 };
 
 /* The download in progress. Internal: read-only for callers (tests and
@@ -93,6 +114,9 @@ struct ferry_agent_stage {
     uint8_t pend_digest[32];    /* ... and SHA-256 of the image bytes before it */
     uint8_t start_check[8];     /* binds progress entries to their start entry */
     uint32_t resumed_from;      /* where the last transfer started (0: from scratch) */
+    uint32_t bad_resumes;       /* failed resumes of the last checkpoint, from the record */
+    uint32_t seq_slots;         /* record: sequence entries at the end of the sector */
+    uint32_t seq_next;          /* next free sequence entry (seq_slots: none free) */
     int length_refused;         /* the server's length contradicts the manifest */
     ferry_sha256_ctx sha;       /* over image bytes [0, pos) */
 };
@@ -104,6 +128,8 @@ struct ferry_agent {
     struct ferry_manifest release;    /* the newer release found by the check */
     uint8_t manifest_digest[32];      /* SHA-256 of its manifest.json */
     struct ferry_url image_url;
+    uint32_t seq_highest;             /* highest manifest sequence accepted here ... */
+    int seq_known;                    /* ... when 1 (read from the record by the check) */
     struct ferry_version running;     /* version of the image in the primary slot */
     uint32_t running_counter;         /* and its security counter */
     struct ferry_agent_stage st;
@@ -123,6 +149,9 @@ int ferry_agent_init(struct ferry_agent *a, const struct ferry_agent_config *cfg
  *                          or the stored minimum
  *   FERRY_E_IMG_REVERTED   exactly this image failed its trial here before
  *   FERRY_E_IMG_VENDOR, FERRY_E_IMG_CLASS   the manifest is for other devices
+ *   FERRY_E_MANIFEST_EXPIRED  past its "expires" time (only with unix_time)
+ *   FERRY_E_MANIFEST_REPLAY   its "sequence" is below the highest one this
+ *                          device accepted, or it has none after one was seen
  *   FERRY_E_IMG_TOO_BIG    the image cannot fit the primary slot
  *   FERRY_E_MANIFEST_SIG   signature file wrong size, untrusted key, bad signature
  *   FERRY_E_MANIFEST       malformed manifest (or larger than 1024 bytes), or
@@ -131,7 +160,10 @@ int ferry_agent_init(struct ferry_agent *a, const struct ferry_agent_config *cfg
  *   any ferry_http_get() error (FERRY_E_HTTP_STATUS with 404, 500 ...,
  *   FERRY_E_IO for a server that is down, FERRY_E_TIMEOUT, FERRY_E_TLS),
  *   flash and counter errors.
- * The manifest is verified before it is parsed.
+ * The manifest is verified before it is parsed. A manifest for this device
+ * whose sequence is higher than any seen before is remembered in the resume
+ * record's sector (docs/agent.md, "Freshness"), also when the answer is
+ * FERRY_E_NO_UPDATE or a downgrade.
  */
 int ferry_agent_check(struct ferry_agent *a);
 

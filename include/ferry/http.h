@@ -13,7 +13,11 @@
  *    not be told from its end;
  *  - at most FERRY_HTTP_MAX_HEADER_BYTES of headers, or of chunk framing
  *    between two pieces of body;
- *  - redirects 301/302/307/308, at most max_redirects, never https -> http.
+ *  - redirects 301/302/307/308, at most max_redirects, never https -> http;
+ *  - header names must be tokens: whitespace before the colon
+ *    ("Transfer-Encoding : chunked") or any other separator is refused;
+ *  - an optional overall deadline (ferry_http_get_until) bounds a server
+ *    that answers slowly but never stalls long enough for a timeout.
  */
 #ifndef FERRY_HTTP_H
 #define FERRY_HTTP_H
@@ -129,6 +133,7 @@ struct ferry_http_client {
  *   FERRY_E_IO              connection refused or reset; the server closed
  *                           without sending a byte
  *   FERRY_E_TIMEOUT, FERRY_E_TLS   from the transport
+ *   FERRY_E_DEADLINE        (ferry_http_get_until only) the deadline passed
  *   FERRY_E_UNSUPPORTED     no transport for the URL's scheme
  *   FERRY_E_INVAL           NULL arguments, buf_len < FERRY_HTTP_BUF_MIN,
  *                           a url whose host or path has bytes a URL may not
@@ -136,5 +141,20 @@ struct ferry_http_client {
  */
 int ferry_http_get(const struct ferry_http_client *c, const struct ferry_url *url, uint64_t range_start,
                    struct ferry_http_response *resp, ferry_http_body_fn body, void *body_ctx);
+
+/*
+ * ferry_http_get under an overall deadline (ferry/transport.h; NULL: none,
+ * as ferry_http_get). Every connect, send and recv gets the client's
+ * timeout_ms or what is left of the deadline, whichever is smaller, redirects
+ * included. Once nothing is left, or a call timed out because the deadline
+ * shortened it, the request fails with FERRY_E_DEADLINE (the connection is
+ * closed; resp holds what was known). A body that is complete when the
+ * deadline passes is still a success: the wait for the server to close is
+ * skipped. The same deadline may be passed to several requests, to bound
+ * them together.
+ */
+int ferry_http_get_until(const struct ferry_http_client *c, const struct ferry_url *url,
+                         uint64_t range_start, struct ferry_http_response *resp, ferry_http_body_fn body,
+                         void *body_ctx, const struct ferry_deadline *deadline);
 
 #endif

@@ -7,7 +7,11 @@
  *
  *   {"ferry_manifest":1,"vendor":"<uuid>","class":"<uuid>","version":"2.0.0+0",
  *    "security_counter":2,"size":123456,"sha256":"<64 lowercase hex>",
- *    "image":"images/2.0.0-0123456789abcdef.img"}
+ *    "image":"images/2.0.0-0123456789abcdef.img","sequence":7,"expires":1767225600}
+ *
+ * "sequence" and "expires" are optional members of format 1 (readers of
+ * format 1 ignore unknown keys, so older devices still read such manifests);
+ * the agent's freshness rules for them are in docs/agent.md.
  *
  *   manifest.json.sig = 32-byte key ID || 64-byte raw ECDSA P-256 r||s over
  *                       SHA-256 of the exact bytes of manifest.json
@@ -30,8 +34,8 @@
 #define FERRY_MANIFEST_MAX_BYTES 1024u /* longest manifest.json accepted */
 #define FERRY_MANIFEST_SIG_BYTES 96u   /* key ID (32) || r||s (64) */
 #define FERRY_MANIFEST_PATH_MAX  128u  /* longest "image" path, without the NUL */
-/* JSON tokens the parser can hold (on its stack, 16 bytes each): the eight
- * known members take 17, leaving room for a few unknown ones. */
+/* JSON tokens the parser can hold (on its stack, 16 bytes each): the ten
+ * known members take 21, leaving room for a few unknown ones. */
 #define FERRY_MANIFEST_MAX_TOKENS 32
 
 struct ferry_manifest {
@@ -42,6 +46,10 @@ struct ferry_manifest {
     uint32_t size;                               /* bytes of the image file, >= 1 */
     uint8_t sha256[32];                          /* SHA-256 of the whole image file */
     char image[FERRY_MANIFEST_PATH_MAX + 1];     /* relative path, NUL-terminated */
+    /* Optional freshness fields (0 when absent, has_* says so). */
+    uint32_t sequence;                           /* publish count of the class, >= 1 */
+    uint32_t expires;                            /* Unix time (UTC seconds), >= 1 */
+    uint8_t has_sequence, has_expires;
 };
 
 /*
@@ -62,6 +70,10 @@ struct ferry_manifest {
  *    ('+' for build numbers: "images/2.0.0+7-f691ecc22feb2130.img"),
  *    not starting with '/', no empty, "." or ".." segment (so no scheme, no
  *    query, no escapes: it can only name a file below the manifest);
+ *  - optional "sequence": integer 1..2^32-1, the publish count of the class
+ *    (`ferry publish` raises it by one every time);
+ *  - optional "expires": integer 1..2^32-1, Unix time in seconds (UTC)
+ *    after which the manifest is stale;
  *  - known keys appear once each; unknown keys are ignored.
  * Returns 0 with *out filled, or FERRY_E_MANIFEST (FERRY_E_INVAL for NULL
  * arguments). *out is unspecified after an error.

@@ -13,6 +13,13 @@
  * for timeout_ms makes recv return FERRY_E_TIMEOUT. A transport must never
  * block longer than that in one call (plus its own small overhead); this is
  * what keeps a stalled server from hanging the device.
+ *
+ * A per-call timeout does not bound a server that drips one byte just
+ * before each timeout. That is what a deadline is for: an overall limit on a
+ * whole exchange (the agent's check, its download with every retry),
+ * measured with a millisecond clock the port provides (struct ferry_clock).
+ * The HTTP client shortens each call's timeout to what is left of the
+ * deadline and fails with FERRY_E_DEADLINE once none is left.
  */
 #ifndef FERRY_TRANSPORT_H
 #define FERRY_TRANSPORT_H
@@ -41,5 +48,37 @@ struct ferry_transport {
     const struct ferry_transport_ops *ops;
     void *ctx; /* passed to every op */
 };
+
+/* The port's monotonic clock: milliseconds since any fixed point (a SysTick
+   count, CLOCK_MONOTONIC). It may wrap at 2^32: only differences are used,
+   so one deadline lasts less than 2^31 ms (about 24 days). Never NULL when
+   given. */
+struct ferry_clock {
+    uint32_t (*now_ms)(void *ctx);
+    void *ctx;
+};
+
+/* An overall deadline: `limit_ms` from `start_ms` on `clock`. */
+struct ferry_deadline {
+    const struct ferry_clock *clock;
+    uint32_t start_ms;
+    uint32_t limit_ms; /* below 2^31 */
+};
+
+/* Starts a deadline of limit_ms (capped at 2^31 - 1) on clock, from now. */
+static inline void ferry_deadline_start(struct ferry_deadline *d, const struct ferry_clock *clock,
+                                        uint32_t limit_ms)
+{
+    d->clock = clock;
+    d->limit_ms = limit_ms > 0x7fffffffu ? 0x7fffffffu : limit_ms;
+    d->start_ms = clock->now_ms(clock->ctx);
+}
+
+/* Milliseconds left before the deadline (0: it has passed). */
+static inline uint32_t ferry_deadline_left(const struct ferry_deadline *d)
+{
+    uint32_t spent = d->clock->now_ms(d->clock->ctx) - d->start_ms;
+    return spent >= d->limit_ms ? 0 : d->limit_ms - spent;
+}
 
 #endif

@@ -4,9 +4,11 @@
  * application on a real device does with the Ferry agent, on the simulator's
  * flash and the host's network.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ferry/agent.h"
@@ -31,6 +33,17 @@ static uint8_t http_buf[FERRY_HTTP_BUF_MIN];
 static struct ferry_sim_tcp tcp;
 static struct ferry_sim_tls tls;
 static unsigned char tls_buf[FERRY_SIM_TLS_BUF_SIZE];
+
+/* The port's clock for the agent's deadlines: the host's monotonic clock. */
+static uint32_t monotonic_ms(void *ctx)
+{
+    struct timespec ts;
+    (void)ctx;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+static const struct ferry_clock monotonic = {monotonic_ms, NULL};
 
 #define BAR_WIDTH 32
 
@@ -86,6 +99,8 @@ static void say_failure(const char *what, int err)
         printf(" (server unreachable, or the connection broke)");
     if (err == FERRY_E_TIMEOUT)
         printf(" (the server stopped answering)");
+    if (err == FERRY_E_DEADLINE)
+        printf(" (the server was too slow)");
     if (err == FERRY_E_TLS && ferry_sim_tls_last_error(&tls))
         printf(" (BearSSL error %d)", ferry_sim_tls_last_error(&tls));
     printf("\n");
@@ -132,6 +147,7 @@ enum sample_update_result sample_agent_run(struct sim_board *b, const char *url,
     cfg.progress = on_progress;
     cfg.reboot = on_reboot;
     cfg.ctx = &progress;
+    cfg.clock = &monotonic; /* default deadlines: FERRY_AGENT_*_DEADLINE_MS */
 
     printf("[app] checking for updates at %s\n", url);
     fflush(stdout);

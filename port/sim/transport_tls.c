@@ -11,6 +11,19 @@
 
 #include "ferry/errors.h"
 
+/* What the client offers, and so accepts: TLS 1.2 only (1.0 and 1.1 lack
+   AEAD suites and rely on weaker handshake hashes), ECDHE key exchange
+   (forward secrecy: a server key stolen later does not open old sessions)
+   with an AEAD cipher. Server preference among these decides. */
+static const uint16_t tls_suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+
 static int low_read(void *ctx, unsigned char *buf, size_t len)
 {
     struct ferry_sim_tls *t = ctx;
@@ -75,6 +88,8 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, unsigned time
     if (rc != FERRY_OK)
         return rc;
     br_ssl_client_init_full(&t->ssl, &t->x509, t->anchors, t->anchor_count);
+    br_ssl_engine_set_versions(&t->ssl.eng, BR_TLS12, BR_TLS12);
+    br_ssl_engine_set_suites(&t->ssl.eng, tls_suites, sizeof tls_suites / sizeof tls_suites[0]);
     if (t->days != 0 || t->seconds != 0)
         br_x509_minimal_set_time(&t->x509, t->days, t->seconds);
     br_ssl_engine_set_buffer(&t->ssl.eng, t->buf, t->buf_len, t->buf_len >= BR_SSL_BUFSIZE_BIDI);

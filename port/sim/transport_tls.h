@@ -19,6 +19,13 @@
  * carry it as a DNS name too). Any failure there is FERRY_E_TLS, and
  * ferry_sim_tls_last_error() tells which BearSSL check failed.
  *
+ * Protocol: TLS 1.2 only, and only ECDHE key exchange (ECDSA or RSA server
+ * keys) with an AEAD cipher: AES-128-GCM, AES-256-GCM or ChaCha20-Poly1305.
+ * A server that offers TLS 1.0/1.1 only, or none of those suites (static RSA
+ * or ECDH key exchange, CBC or other non-AEAD ciphers), fails the handshake:
+ * FERRY_E_TLS, with BR_ERR_UNSUPPORTED_VERSION, BR_ERR_BAD_CIPHER_SUITE or
+ * the server's alert in ferry_sim_tls_last_error().
+ *
  * Timeouts: each read or write on the underlying transport gets the
  * timeout of the call in progress; a handshake is several of those.
  *

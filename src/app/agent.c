@@ -57,12 +57,22 @@ static int on_collect(void *ctx, const uint8_t *data, size_t len)
     return 0;
 }
 
-static int fetch(struct ferry_agent *a, const struct ferry_url *url, struct collect *c)
+const struct ferry_deadline *agent_deadline(const struct ferry_agent *a, struct ferry_deadline *dl,
+                                            uint32_t limit_ms, uint32_t default_ms)
+{
+    if (a->cfg->clock == NULL)
+        return NULL;
+    ferry_deadline_start(dl, a->cfg->clock, limit_ms ? limit_ms : default_ms);
+    return dl;
+}
+
+static int fetch(struct ferry_agent *a, const struct ferry_url *url, struct collect *c,
+                 const struct ferry_deadline *dl)
 {
     struct ferry_http_response resp;
     memset(&resp, 0, sizeof resp);
     c->len = 0;
-    int err = ferry_http_get(a->cfg->http, url, 0, &resp, on_collect, c);
+    int err = ferry_http_get_until(a->cfg->http, url, 0, &resp, on_collect, c, dl);
     a->last_status = resp.status;
     return err;
 }
@@ -103,6 +113,39 @@ int agent_rejected(const struct ferry_agent *a, const uint8_t digest[32])
            memcmp(st.hdr.out_digest, digest, 32) == 0;
 }
 
+/* Freshness of a manifest for this device (docs/agent.md, "Freshness"):
+ * not past its "expires" time, when the port knows the time; its sequence
+ * not below the highest accepted here, and remembered when higher. The
+ * memory lives in the record sector, which is the previous image during a
+ * trial (or an unfinished install): then it is neither read nor written. */
+static int fresh(struct ferry_agent *a)
+{
+    const struct ferry_agent_config *cfg = a->cfg;
+    const struct ferry_manifest *m = &a->release;
+    enum ferry_app_state state;
+    uint64_t now;
+    a->seq_known = 0;
+    if (m->has_expires && cfg->unix_time && cfg->unix_time(cfg->ctx, &now) == 0 &&
+        now >= m->expires)
+        return FERRY_E_MANIFEST_EXPIRED;
+    int err = ferry_app_get_state(cfg->app, &state);
+    if (err == FERRY_E_STATE || (!err && state == FERRY_APP_TRIAL))
+        return 0;
+    if (err)
+        return err;
+    err = agent_rec_layout(a);
+    if (err)
+        return err == FERRY_E_UNSUPPORTED ? 0 : err; /* no record: no download either */
+    err = agent_seq_read(a);
+    if (err)
+        return err;
+    if (a->seq_known && (!m->has_sequence || m->sequence < a->seq_highest))
+        return FERRY_E_MANIFEST_REPLAY;
+    if (m->has_sequence && (!a->seq_known || m->sequence > a->seq_highest))
+        return agent_seq_write(a, m->sequence);
+    return 0;
+}
+
 /* Version, counters and size of the release against this device. */
 static int judge(struct ferry_agent *a)
 {
@@ -112,6 +155,9 @@ static int judge(struct ferry_agent *a)
         return FERRY_E_IMG_VENDOR;
     if (memcmp(m->class_id, cfg->class_id, 16) != 0)
         return FERRY_E_IMG_CLASS;
+    int err = fresh(a);
+    if (err)
+        return err;
     if (m->size > cfg->app->primary.size)
         return FERRY_E_IMG_TOO_BIG;
     if (m->size < FERRY_IMG_FIXED_HDR_SIZE + FERRY_IMG_TRAILER_SIZE)
@@ -125,7 +171,7 @@ static int judge(struct ferry_agent *a)
         return FERRY_E_IMG_ROLLBACK;
     if (cfg->counter) {
         uint32_t min;
-        int err = cfg->counter->ops->read(cfg->counter->ctx, &min);
+        err = cfg->counter->ops->read(cfg->counter->ctx, &min);
         if (err)
             return err; /* fail closed */
         if (m->security_counter < min)
@@ -180,8 +226,12 @@ int ferry_agent_check(struct ferry_agent *a)
     err = manifest_url(a, &url);
     if (err)
         return err;
+    /* One deadline for both files, their connections and redirects. */
+    struct ferry_deadline dl_store;
+    const struct ferry_deadline *dl =
+        agent_deadline(a, &dl_store, cfg->check_deadline_ms, FERRY_AGENT_CHECK_DEADLINE_MS);
     struct collect doc = {a->buf, FERRY_MANIFEST_MAX_BYTES, 0, FERRY_E_MANIFEST};
-    err = fetch(a, &url, &doc);
+    err = fetch(a, &url, &doc, dl);
     if (err)
         return err;
     /* manifest.json.sig sits next to it: the image path resolves the same
@@ -192,7 +242,7 @@ int ferry_agent_check(struct ferry_agent *a)
     memcpy(url.path + path_len, SIG_SUFFIX, sizeof SIG_SUFFIX);
     struct collect sig = {a->buf + FERRY_MANIFEST_MAX_BYTES, FERRY_MANIFEST_SIG_BYTES, 0,
                           FERRY_E_MANIFEST_SIG};
-    err = fetch(a, &url, &sig);
+    err = fetch(a, &url, &sig, dl);
     if (err)
         return err;
 

@@ -62,24 +62,29 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 }
 
 /* One request for image bytes [pos, size). *restart is set when the server
- * ignored the Range header (the next attempt must start from zero). */
-static int transfer(struct ferry_agent *a, int *restart, int *retry_ok)
+ * ignored the Range header (the next attempt must start from zero);
+ * *bad_resume when it answered the Range with a 206 that does not fit it
+ * (another start, total or length: the checkpoint may be what is wrong). */
+static int transfer(struct ferry_agent *a, const struct ferry_deadline *dl, int *restart,
+                    int *bad_resume, int *retry_ok)
 {
     struct ferry_agent_stage *st = &a->st;
     struct ferry_http_response resp;
     struct body b = {a, &resp, st->pos, 0, 0};
     memset(&resp, 0, sizeof resp);
     st->length_refused = 0;
-    int err = ferry_http_get(a->cfg->http, &a->image_url, st->pos, &resp, on_body, &b);
+    int err = ferry_http_get_until(a->cfg->http, &a->image_url, st->pos, &resp, on_body, &b, dl);
     a->last_status = resp.status;
     if (!err && !b.checked && !length_ok(&b))
         st->length_refused = 1, err = FERRY_E_HTTP_LENGTH;
     if (!err && st->pos != st->size)
         err = FERRY_E_HTTP_LENGTH; /* a chunked body that ended early */
     *restart = err == FERRY_E_HTTP_PROTO && b.from > 0 && resp.status == 200;
-    *retry_ok = !b.flash_failed && !st->length_refused &&
-                (err == FERRY_E_IO || err == FERRY_E_TIMEOUT || err == FERRY_E_HTTP_LENGTH ||
-                 *restart);
+    *bad_resume = b.from > 0 && resp.status == 206 && !b.flash_failed && st->pos == b.from &&
+                  (err == FERRY_E_HTTP_PROTO || st->length_refused);
+    *retry_ok = *bad_resume ||
+                (!b.flash_failed && !st->length_refused &&
+                 (err == FERRY_E_IO || err == FERRY_E_TIMEOUT || err == FERRY_E_HTTP_LENGTH || *restart));
     return err;
 }
 
@@ -105,15 +110,20 @@ int ferry_agent_download(struct ferry_agent *a)
     int already = agent_staged_is_release(a, &staged);
     if (already < 0)
         return already;
+    /* One deadline for every attempt of this call; when it passes, the
+     * checkpoint stays for the next call (FERRY_E_DEADLINE is not retried). */
+    struct ferry_deadline dl_store;
+    const struct ferry_deadline *dl = agent_deadline(a, &dl_store, cfg->download_deadline_ms,
+                                                     FERRY_AGENT_DOWNLOAD_DEADLINE_MS);
     for (unsigned attempt = 0; !already; attempt++) {
-        int restart = 0, retry_ok = 0;
+        int restart = 0, bad_resume = 0, retry_ok = 0;
         err = agent_rec_resume(a);
         if (err == FERRY_E_NOT_FOUND)
             err = agent_stage_fresh(a);
         if (err)
             return err;
         if (st->pos < st->size)
-            err = transfer(a, &restart, &retry_ok);
+            err = transfer(a, dl, &restart, &bad_resume, &retry_ok);
         if (!err) {
             err = agent_stage_finish(a);
             if (err)
@@ -122,6 +132,8 @@ int ferry_agent_download(struct ferry_agent *a)
         }
         if (restart)
             (void)agent_rec_clear(a);
+        else if (bad_resume)
+            (void)agent_rec_mark_bad(a);
         else
             agent_stage_suspend(a);
         if (!retry_ok || attempt >= cfg->retries)

@@ -12,7 +12,10 @@
  *   +-------------------------------------------+
  *   | progress 0    "FRYP", written, SHA-256    |
  *   | progress 1                                |
+ *   | failed resume "FRYB": as a progress entry |
  *   | ...           erased: free                |
+ *   | sequence 0    "FRYS", manifest sequence   |  last seq_slots entries
+ *   | sequence 1 ...                            |  (4, or 2 in small sectors)
  *   +-------------------------------------------+  first sector end (<= D)
  *
  *   start entry (little-endian)               progress entry
@@ -26,6 +29,11 @@
  *   80  [hb] the image's first hb bytes
  *   80+hb [8] check: SHA-256 of bytes 0..80+hb-1, first 8 bytes
  *
+ *   sequence entry
+ *    0  u32 magic "FRYS"
+ *    4  u32 highest manifest sequence accepted
+ *    8  [8] check: SHA-256 of bytes 0..7, first 8 bytes
+ *
  * Entries are written once each, in order; a torn entry fails its check and
  * is skipped. Nothing in the record is trusted on its own: a resume hashes
  * the image bytes in flash again and continues only if they match the
@@ -38,6 +46,9 @@
 
 #define REC_START_MAGIC 0x44595246u /* bytes "FRYD" */
 #define REC_STEP_MAGIC  0x50595246u /* bytes "FRYP" */
+#define REC_BAD_MAGIC   0x42595246u /* bytes "FRYB": a resume of `written` failed */
+#define REC_SEQ_MAGIC   0x53595246u /* bytes "FRYS": manifest sequence */
+#define REC_SEQ_BYTES   8u
 #define REC_VERSION     1u
 #define REC_HEAD_OFF    80u
 #define REC_STEP_BYTES  40u
@@ -85,12 +96,93 @@ int agent_area_is_erased(const struct ferry_area *ar, uint32_t off, uint32_t len
     return 1;
 }
 
-int agent_rec_clear(struct ferry_agent *a)
+static int erase_record_sector(struct ferry_agent *a)
 {
     uint32_t s0 = sector0_size(a);
     a->st.rec_next = 0;
     a->st.ck_last = 0;
+    a->st.seq_next = 0;
     return s0 ? ferry_area_erase(&a->st.slot, 0, s0) : FERRY_E_INVAL;
+}
+
+int agent_rec_clear(struct ferry_agent *a)
+{
+    int err = erase_record_sector(a);
+    return err ? err : agent_seq_restore(a);
+}
+
+/* ---- Sequence memory ---- */
+
+static uint32_t seq_entry_off(const struct ferry_agent *a, uint32_t k)
+{
+    const struct ferry_agent_stage *st = &a->st;
+    return st->rec_start_len + (st->rec_slots + k) * st->rec_entry_len;
+}
+
+int agent_seq_read(struct ferry_agent *a)
+{
+    struct ferry_agent_stage *st = &a->st;
+    uint8_t *e = AGENT_AUX_BUF(a), check[REC_CHECK_BYTES];
+    a->seq_known = 0;
+    a->seq_highest = 0;
+    st->seq_next = st->seq_slots;
+    for (uint32_t k = 0; k < st->seq_slots; k++) {
+        uint32_t off = seq_entry_off(a, k);
+        int erased = agent_area_is_erased(&st->slot, off, st->rec_entry_len, e, AGENT_AUX_LEN);
+        if (erased < 0)
+            return erased;
+        if (erased) {
+            st->seq_next = k;
+            break;
+        }
+        int err = ferry_area_read(&st->slot, off, e, REC_SEQ_BYTES + REC_CHECK_BYTES);
+        if (err)
+            return err;
+        check_of(NULL, 0, e, REC_SEQ_BYTES, check);
+        if (ferry_get_le32(e) != REC_SEQ_MAGIC || memcmp(check, e + REC_SEQ_BYTES, REC_CHECK_BYTES) != 0)
+            continue; /* torn, or not a record at all (an image after an install) */
+        uint32_t seq = ferry_get_le32(e + 4);
+        if (!a->seq_known || seq > a->seq_highest)
+            a->seq_highest = seq;
+        a->seq_known = 1;
+    }
+    return 0;
+}
+
+static int seq_program(struct ferry_agent *a, uint32_t seq)
+{
+    struct ferry_agent_stage *st = &a->st;
+    uint8_t *e = AGENT_AUX_BUF(a);
+    memset(e, erased_value(a), st->rec_entry_len);
+    ferry_put_le32(e, REC_SEQ_MAGIC);
+    ferry_put_le32(e + 4, seq);
+    check_of(NULL, 0, e, REC_SEQ_BYTES, e + REC_SEQ_BYTES);
+    int err = ferry_area_program(&st->slot, seq_entry_off(a, st->seq_next), e, st->rec_entry_len);
+    st->seq_next++; /* never reuse an entry a failed program may have touched */
+    return err;
+}
+
+int agent_seq_write(struct ferry_agent *a, uint32_t seq)
+{
+    struct ferry_agent_stage *st = &a->st;
+    if (st->seq_next >= st->seq_slots) {
+        /* Full (or the sector holds something else): start it again. */
+        int err = erase_record_sector(a);
+        if (err)
+            return err;
+    }
+    int err = seq_program(a, seq);
+    if (!err) {
+        a->seq_highest = seq;
+        a->seq_known = 1;
+    }
+    return err;
+}
+
+int agent_seq_restore(struct ferry_agent *a)
+{
+    a->st.seq_next = 0;
+    return a->seq_known ? seq_program(a, a->seq_highest) : 0;
 }
 
 /* Reads the start entry into the aux buffer and checks it against the
@@ -141,10 +233,34 @@ int agent_rec_start(struct ferry_agent *a, const uint8_t *head)
     return program_start(a);
 }
 
-int agent_rec_checkpoint(struct ferry_agent *a, uint32_t pos, const uint8_t digest[32])
+/* Programs entry `magic` (pos, digest) into the next free slot. */
+static int program_entry(struct ferry_agent *a, uint32_t magic, uint32_t pos, const uint8_t digest[32])
 {
     struct ferry_agent_stage *st = &a->st;
     uint8_t *e = AGENT_AUX_BUF(a);
+    memset(e, erased_value(a), st->rec_entry_len);
+    ferry_put_le32(e, magic);
+    ferry_put_le32(e + 4, pos);
+    memcpy(e + 8, digest, 32);
+    check_of(st->start_check, REC_CHECK_BYTES, e, REC_STEP_BYTES, e + REC_STEP_BYTES);
+    int err = ferry_area_program(&st->slot, st->rec_start_len + st->rec_next * st->rec_entry_len, e,
+                                 st->rec_entry_len);
+    st->rec_next++; /* a failed program may have left bits: never reuse the entry */
+    return err;
+}
+
+int agent_rec_mark_bad(struct ferry_agent *a)
+{
+    struct ferry_agent_stage *st = &a->st;
+    st->bad_resumes++;
+    if (st->bad_resumes >= FERRY_AGENT_MAX_BAD_RESUMES || st->rec_next >= st->rec_slots)
+        return agent_rec_clear(a);
+    return program_entry(a, REC_BAD_MAGIC, st->ck_last, st->pend_digest);
+}
+
+int agent_rec_checkpoint(struct ferry_agent *a, uint32_t pos, const uint8_t digest[32])
+{
+    struct ferry_agent_stage *st = &a->st;
     int err;
     if (st->rec_next >= st->rec_slots) {
         /* Full: start the sector again with the same start entry. A power
@@ -152,32 +268,31 @@ int agent_rec_checkpoint(struct ferry_agent *a, uint32_t pos, const uint8_t dige
         err = read_start(a);
         if (err)
             return err == FERRY_E_NOT_FOUND ? FERRY_E_CORRUPT : err;
-        err = agent_rec_clear(a);
+        err = erase_record_sector(a);
         if (!err)
-            err = program_start(a);
+            err = program_start(a); /* from the aux buffer, before it is reused */
+        if (!err)
+            err = agent_seq_restore(a);
         if (err)
             return err;
     }
-    memset(e, erased_value(a), st->rec_entry_len);
-    ferry_put_le32(e, REC_STEP_MAGIC);
-    ferry_put_le32(e + 4, pos);
-    memcpy(e + 8, digest, 32);
-    check_of(st->start_check, REC_CHECK_BYTES, e, REC_STEP_BYTES, e + REC_STEP_BYTES);
-    err = ferry_area_program(&st->slot, st->rec_start_len + st->rec_next * st->rec_entry_len, e,
-                             st->rec_entry_len);
-    st->rec_next++; /* a failed program may have left bits: never reuse the entry */
-    if (!err)
+    err = program_entry(a, REC_STEP_MAGIC, pos, digest);
+    if (!err) {
         st->ck_last = pos;
+        st->bad_resumes = 0;
+    }
     return err;
 }
 
 /* The last valid checkpoint: *written (0 when none) and its digest; sets
- * rec_next to the first erased entry. */
+ * rec_next to the first erased entry and bad_resumes to the failed-resume
+ * notes that follow that checkpoint. */
 static int scan(struct ferry_agent *a, uint32_t *written, uint8_t digest[32])
 {
     struct ferry_agent_stage *st = &a->st;
     uint8_t *e = AGENT_AUX_BUF(a), check[REC_CHECK_BYTES];
     *written = 0;
+    st->bad_resumes = 0;
     st->rec_next = st->rec_slots;
     for (uint32_t k = 0; k < st->rec_slots; k++) {
         uint32_t off = st->rec_start_len + k * st->rec_entry_len;
@@ -192,15 +307,21 @@ static int scan(struct ferry_agent *a, uint32_t *written, uint8_t digest[32])
         if (err)
             return err;
         check_of(st->start_check, REC_CHECK_BYTES, e, REC_STEP_BYTES, check);
-        uint32_t w = ferry_get_le32(e + 4);
-        if (ferry_get_le32(e) != REC_STEP_MAGIC ||
+        uint32_t w = ferry_get_le32(e + 4), magic = ferry_get_le32(e);
+        if ((magic != REC_STEP_MAGIC && magic != REC_BAD_MAGIC) ||
             memcmp(check, e + REC_STEP_BYTES, REC_CHECK_BYTES) != 0)
             continue; /* torn */
+        if (magic == REC_BAD_MAGIC) {
+            if (w == *written && w > 0)
+                st->bad_resumes++;
+            continue;
+        }
         if (w <= *written || w > st->size || w % st->chunk != 0 ||
             !ferry_area_is_sector_boundary(&st->slot, st->d + w))
             continue;
         *written = w;
         memcpy(digest, e + 8, 32);
+        st->bad_resumes = 0;
     }
     return 0;
 }
@@ -219,7 +340,7 @@ int agent_rec_resume(struct ferry_agent *a)
     err = scan(a, &written, digest);
     if (err)
         return err;
-    if (written == 0 || written < st->hb)
+    if (written == 0 || written < st->hb || st->bad_resumes >= FERRY_AGENT_MAX_BAD_RESUMES)
         return FERRY_E_NOT_FOUND;
     /* The head must still be held back (erased in flash). */
     err = agent_area_is_erased(&st->slot, st->d, st->hb, AGENT_CHUNK_BUF(a), FERRY_AGENT_CHUNK);

@@ -30,7 +30,7 @@ static int chunk_fits(const struct ferry_flash_geometry *g, uint32_t chunk)
     return 1;
 }
 
-int agent_stage_layout(struct ferry_agent *a)
+int agent_rec_layout(struct ferry_agent *a)
 {
     const struct ferry_app_config *app = a->cfg->app;
     struct ferry_agent_stage *st = &a->st;
@@ -53,14 +53,27 @@ int agent_stage_layout(struct ferry_agent *a)
     uint32_t s0start, s0;
     if (st->chunk == 0 || ferry_area_sector_at(&st->slot, 0, &s0start, &s0) != 0)
         return FERRY_E_UNSUPPORTED;
-    st->size = a->release.size;
     st->rec_start_len = agent_rec_start_len(st->hb, st->pu);
     st->rec_entry_len = agent_rec_entry_len(st->pu);
     if (st->rec_start_len > AGENT_AUX_LEN || s0 > st->d || s0 < st->rec_start_len)
         return FERRY_E_UNSUPPORTED;
-    st->rec_slots = (s0 - st->rec_start_len) / st->rec_entry_len;
-    if (st->rec_slots == 0)
+    /* The last entry slots keep the manifest sequence (4, or 2 where the
+     * sector is small); at least one progress entry must remain. */
+    uint32_t entries = (s0 - st->rec_start_len) / st->rec_entry_len;
+    st->seq_slots = entries >= 8 ? 4 : 2;
+    if (entries < st->seq_slots + 1)
         return FERRY_E_UNSUPPORTED;
+    st->rec_slots = entries - st->seq_slots;
+    return 0;
+}
+
+int agent_stage_layout(struct ferry_agent *a)
+{
+    struct ferry_agent_stage *st = &a->st;
+    int err = agent_rec_layout(a);
+    if (err)
+        return err;
+    st->size = a->release.size;
     /* Regular checkpoints use at most half the entries; the rest is for
      * checkpoints written when a transfer fails. */
     uint32_t regular = st->rec_slots / 2 ? st->rec_slots / 2 : 1;
@@ -112,6 +125,8 @@ int agent_stage_fresh(struct ferry_agent *a)
     int err = clear_sector(a, st->d, &image_sector_end);
     if (!err)
         err = clear_sector(a, 0, &record_end);
+    if (!err)
+        err = agent_seq_restore(a);
     if (err)
         return err;
     st->erased_to = image_sector_end;

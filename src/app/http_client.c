@@ -82,24 +82,49 @@ static int build_request(const struct ferry_url *u, uint64_t range_start, char *
     return w.full ? FERRY_E_NOSPC : FERRY_OK;
 }
 
+/* The timeout for the next transport call: the client's, or what is left of
+   the deadline if that is smaller (0: the deadline has passed). */
+static unsigned call_timeout(const struct ferry_http_client *c, const struct ferry_deadline *dl)
+{
+    uint32_t left;
+    if (dl == NULL)
+        return c->timeout_ms;
+    left = ferry_deadline_left(dl);
+    return left < c->timeout_ms ? (unsigned)left : c->timeout_ms;
+}
+
+/* A transport timeout after the deadline passed is the deadline's doing. */
+static int call_result(int rc, const struct ferry_deadline *dl)
+{
+    if (rc == FERRY_E_TIMEOUT && dl != NULL && ferry_deadline_left(dl) == 0)
+        return FERRY_E_DEADLINE;
+    return rc;
+}
+
 /* After a complete body: the server should now close. A byte instead means
    the body was longer than announced. A timeout or error is not: the body
    is whole, and a server that keeps the connection open costs only
-   FERRY_HTTP_DRAIN_MS. */
+   FERRY_HTTP_DRAIN_MS (nothing once the deadline has passed). */
 static int drain(const struct ferry_transport *t, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
     unsigned wait = timeout_ms < FERRY_HTTP_DRAIN_MS ? timeout_ms : FERRY_HTTP_DRAIN_MS;
-    int n = t->ops->recv(t->ctx, buf, len, wait);
+    int n;
+    if (wait == 0)
+        return HTTP_OUTCOME_BODY;
+    n = t->ops->recv(t->ctx, buf, len, wait);
     return n > 0 ? FERRY_E_HTTP_LENGTH : HTTP_OUTCOME_BODY;
 }
 
-static int read_response(const struct ferry_transport *t, struct http_reader *r, uint8_t *buf, size_t len,
-                         unsigned timeout_ms)
+static int read_response(const struct ferry_http_client *c, const struct ferry_transport *t,
+                         struct http_reader *r, uint8_t *buf, size_t len, const struct ferry_deadline *dl)
 {
     uint64_t received = 0;
     for (;;) {
-        int n = t->ops->recv(t->ctx, buf, len, timeout_ms);
-        int rc;
+        unsigned timeout_ms = call_timeout(c, dl);
+        int n, rc;
+        if (timeout_ms == 0)
+            return FERRY_E_DEADLINE;
+        n = call_result(t->ops->recv(t->ctx, buf, len, timeout_ms), dl);
         if (n < 0)
             return n;
         if (n == 0)
@@ -109,7 +134,7 @@ static int read_response(const struct ferry_transport *t, struct http_reader *r,
         received += (uint64_t)n;
         rc = http_reader_feed(r, buf, (size_t)n);
         if (rc == HTTP_OUTCOME_BODY)
-            return drain(t, buf, len, timeout_ms);
+            return drain(t, buf, len, call_timeout(c, dl));
         if (rc != FERRY_OK)
             return rc;
     }
@@ -117,8 +142,10 @@ static int read_response(const struct ferry_transport *t, struct http_reader *r,
 
 /* One request on one connection. Returns an enum http_outcome or an error. */
 static int exchange(const struct ferry_http_client *c, const struct ferry_url *url, uint64_t range_start,
-                    struct ferry_http_response *resp, ferry_http_body_fn body, void *body_ctx)
+                    struct ferry_http_response *resp, ferry_http_body_fn body, void *body_ctx,
+                    const struct ferry_deadline *dl)
 {
+    unsigned timeout_ms;
     const struct ferry_transport *t = url->tls ? c->tls : c->plain;
     size_t io_len = c->buf_len - FERRY_HTTP_TEXT_RESERVE, req_len;
     struct http_reader r;
@@ -132,17 +159,28 @@ static int exchange(const struct ferry_http_client *c, const struct ferry_url *u
     if (rc != FERRY_OK)
         return rc;
     http_reader_init(&r, range_start, resp, body, body_ctx, (char *)c->buf + io_len);
-    rc = t->ops->connect(t->ctx, url->host, url->port, c->timeout_ms);
+    if ((timeout_ms = call_timeout(c, dl)) == 0)
+        return FERRY_E_DEADLINE;
+    rc = call_result(t->ops->connect(t->ctx, url->host, url->port, timeout_ms), dl);
     if (rc == FERRY_OK)
-        rc = t->ops->send(t->ctx, c->buf, req_len, c->timeout_ms);
+        rc = (timeout_ms = call_timeout(c, dl)) == 0
+                 ? FERRY_E_DEADLINE
+                 : call_result(t->ops->send(t->ctx, c->buf, req_len, timeout_ms), dl);
     if (rc == FERRY_OK)
-        rc = read_response(t, &r, c->buf, io_len, c->timeout_ms);
+        rc = read_response(c, t, &r, c->buf, io_len, dl);
     t->ops->close(t->ctx);
     return rc;
 }
 
 int ferry_http_get(const struct ferry_http_client *c, const struct ferry_url *url, uint64_t range_start,
                    struct ferry_http_response *resp, ferry_http_body_fn body, void *body_ctx)
+{
+    return ferry_http_get_until(c, url, range_start, resp, body, body_ctx, NULL);
+}
+
+int ferry_http_get_until(const struct ferry_http_client *c, const struct ferry_url *url,
+                         uint64_t range_start, struct ferry_http_response *resp, ferry_http_body_fn body,
+                         void *body_ctx, const struct ferry_deadline *deadline)
 {
     struct ferry_url cur;
     const char *location;
@@ -158,7 +196,7 @@ int ferry_http_get(const struct ferry_http_client *c, const struct ferry_url *ur
     location = (const char *)c->buf + (c->buf_len - FERRY_HTTP_TEXT_RESERVE);
     cur = *url;
     for (hops = 0;; hops++) {
-        rc = exchange(c, &cur, range_start, resp, body, body_ctx);
+        rc = exchange(c, &cur, range_start, resp, body, body_ctx, deadline);
         if (rc == HTTP_OUTCOME_BODY)
             return FERRY_OK;
         if (rc == HTTP_OUTCOME_STATUS)
@@ -176,3 +214,4 @@ int ferry_http_get(const struct ferry_http_client *c, const struct ferry_url *ur
         }
     }
 }
+

@@ -83,12 +83,32 @@ static int on_status(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* 1 for a byte of an RFC 9110 token (tchar): letters, digits and
+   !#$%&'*+-.^_`|~. A header name is one token; nothing else may be in it. */
+static int is_tchar(char ch)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+        return 1;
+    for (size_t i = 0; extra[i] != '\0'; i++)
+        if (ch == extra[i])
+            return 1;
+    return 0;
+}
+
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     struct http_reader *r = reader_of(p);
     size_t i;
 
     count_header_bytes(r, at, len);
+    /* The parser, built lenient, lets spaces, tabs and other separators into
+       a name ("Transfer-Encoding : chunked"). Such a name matches none we
+       check, while a proxy or another client may read it as the header it
+       resembles: refused, in headers and trailers alike. */
+    for (i = 0; i < len; i++)
+        if (!is_tchar(at[i]))
+            return fail(r, FERRY_E_HTTP_PROTO);
     if (r->headers_done)
         return 0; /* a trailer after a chunked body: not used */
     if (r->in_value) {

@@ -301,12 +301,15 @@ static int parse_path(const char *s, size_t n, char out[FERRY_MANIFEST_PATH_MAX 
     return 0;
 }
 
-enum { K_FORMAT, K_VENDOR, K_CLASS, K_VERSION, K_COUNTER, K_SIZE, K_SHA, K_IMAGE, K_COUNT };
+/* The eight required keys first (K_REQUIRED of them), then the optional ones. */
+enum { K_FORMAT, K_VENDOR, K_CLASS, K_VERSION, K_COUNTER, K_SIZE, K_SHA, K_IMAGE, K_REQUIRED,
+       K_SEQUENCE = K_REQUIRED, K_EXPIRES, K_COUNT };
 static const char *const key_names[K_COUNT] = {
     "ferry_manifest", "vendor", "class", "version", "security_counter", "size", "sha256", "image",
+    "sequence", "expires",
 };
 /* Strings, or (0) digit-only integers. */
-static const uint8_t key_is_string[K_COUNT] = {0, 1, 1, 1, 0, 0, 1, 1};
+static const uint8_t key_is_string[K_COUNT] = {0, 1, 1, 1, 0, 0, 1, 1, 0, 0};
 
 static int member(int k, const char *s, size_t n, struct ferry_manifest *m)
 {
@@ -330,6 +333,16 @@ static int member(int k, const char *s, size_t n, struct ferry_manifest *m)
         return 0;
     case K_SHA: return parse_sha256(s, n, m->sha256);
     case K_IMAGE: return parse_path(s, n, m->image);
+    case K_SEQUENCE:
+        if (decimal(&s, end, UINT32_MAX, &m->sequence) || s != end || m->sequence == 0)
+            return FERRY_E_MANIFEST;
+        m->has_sequence = 1;
+        return 0;
+    case K_EXPIRES:
+        if (decimal(&s, end, UINT32_MAX, &m->expires) || s != end || m->expires == 0)
+            return FERRY_E_MANIFEST;
+        m->has_expires = 1;
+        return 0;
     default: return FERRY_E_MANIFEST;
     }
 }
@@ -387,7 +400,8 @@ int ferry_manifest_parse(const char *json, size_t len, struct ferry_manifest *ou
         }
         i = subtree_end(tok, n, i + 1);
     }
-    return seen == (1u << K_COUNT) - 1u ? 0 : FERRY_E_MANIFEST;
+    const unsigned required = (1u << K_REQUIRED) - 1u;
+    return (seen & required) == required ? 0 : FERRY_E_MANIFEST;
 }
 
 int ferry_manifest_verify(const uint8_t *json, size_t len, const uint8_t *sig, size_t sig_len,

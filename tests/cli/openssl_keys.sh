@@ -76,6 +76,10 @@ refuse edpub.pem "Ed25519 public key: only EC P-256 (prime256v1) keys are suppor
 
 openssl pkey -in pkcs8.pem -aes256 -passout pass:secret -out encrypted.pem
 refuse encrypted.pem "encrypted private key: decrypt it first"
+# The legacy OpenSSL encryption of a SEC1 key: PEM headers inside the block.
+openssl ec -in sec1.pem -aes256 -passout pass:secret -out legacy-enc.pem 2>/dev/null
+grep -q "^Proc-Type: 4,ENCRYPTED" legacy-enc.pem || fail "expected a Proc-Type header from openssl ec -aes256"
+refuse legacy-enc.pem 'PEM block "EC PRIVATE KEY" is encrypted (Proc-Type: 4,ENCRYPTED): ferry cannot read encrypted keys; decrypt it first'
 
 openssl pkey -in pkcs8.pem -pubout -ec_conv_form compressed -out compressed.pem
 refuse compressed.pem "compressed public point"

@@ -117,6 +117,17 @@ else
     echo "SKIP JSON checks of info --json: jq not installed"
 fi
 
+# The largest security counter is printed unsigned, in text and JSON (and
+# verify says the same).
+expect_ok "$ferry" sign -k key.pem --version 1.0.0 --device-class board-a \
+    --security-counter 4294967295 app.bin maxctr.img
+expect_ok "$ferry" info maxctr.img
+grep -qx "security counter: 4294967295" out.txt || fail "info counter 0xFFFFFFFF: $(cat out.txt)"
+expect_ok "$ferry" info --json maxctr.img
+grep -qx '  "security_counter": 4294967295,' out.txt || fail "info --json counter 0xFFFFFFFF: $(cat out.txt)"
+expect_ok "$ferry" verify -k key.pem maxctr.img
+grep -qF "security counter 4294967295," out.txt || fail "verify counter 0xFFFFFFFF: $(cat out.txt)"
+
 # --permanent sets flag bit 1 and shows in info.
 expect_ok "$ferry" sign -k key.pem --version 3.0.0 --device-class board-a --permanent app.bin perm.img
 [ "$(le32 perm.img 16)" = 2 ] || fail "--permanent did not set flag 2"

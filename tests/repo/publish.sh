@@ -33,16 +33,17 @@ leftovers=$(find repo -name '.*.tmp-*')
 
 # Fields, with jq.
 [ "$(jq -c keys_unsorted "$m")" = \
-  '["ferry_manifest","vendor","class","version","security_counter","size","sha256","image"]' ] \
+  '["ferry_manifest","vendor","class","version","security_counter","size","sha256","image","sequence"]' ] \
     || fail "manifest keys or their order: $(jq -c keys_unsorted "$m")"
 jq -e --arg v "$vendor" --arg c "$class" --arg s "$sha" --arg i "$image" \
     --argjson n "$(file_size app.img)" \
     '.ferry_manifest == 1 and .vendor == $v and .class == $c and .version == "1.2.3" and
-     .security_counter == 4 and .size == $n and .sha256 == $s and .image == $i' "$m" >/dev/null \
+     .security_counter == 4 and .size == $n and .sha256 == $s and .image == $i and
+     .sequence == 1' "$m" >/dev/null \
     || fail "manifest fields: $(cat "$m")"
 
 # Exact bytes: compact, in the specified order, no trailing newline.
-printf '{"ferry_manifest":1,"vendor":"%s","class":"%s","version":"1.2.3","security_counter":4,"size":%s,"sha256":"%s","image":"%s"}' \
+printf '{"ferry_manifest":1,"vendor":"%s","class":"%s","version":"1.2.3","security_counter":4,"size":%s,"sha256":"%s","image":"%s","sequence":1}' \
     "$vendor" "$class" "$(file_size app.img)" "$sha" "$image" > expected.json
 cmp -s expected.json "$m" || fail "manifest bytes differ from the format: $(cat "$m")"
 [ "$(file_size "$m")" -le 1024 ] || fail "manifest larger than 1024 bytes"
@@ -77,6 +78,48 @@ mkdir here && cd here
 expect_ok "$ferry" publish -k ../release.pem ../app.img
 [ -f "repo/$class/manifest.json" ] || fail "no ./repo by default"
 cd ..
+
+# Freshness: every new manifest of the class takes the next sequence; the
+# same image again changes nothing; --expires re-signs it with an expiry.
+seq_of() { jq -r .sequence "repo/$class/manifest.json"; }
+expect_ok "$ferry" publish -k release.pem --repo repo app.img
+grep -q "^unchanged " out.txt || fail "the same image again: $(cat out.txt)"
+[ "$(seq_of)" = 1 ] || fail "sequence after an unchanged publish: $(seq_of)"
+expect_ok "$ferry" sign -k release.pem --vendor example.com --device-class board-a \
+    --version 1.2.4 --security-counter 4 app.bin app2.img
+expect_ok "$ferry" publish -k release.pem --repo repo app2.img
+grep -q ", sequence 2, was 1.2.3$" out.txt || fail "publish 1.2.4 said: $(cat out.txt)"
+[ "$(seq_of)" = 2 ] || fail "sequence after a new release: $(seq_of)"
+[ "$(jq -r .expires "repo/$class/manifest.json")" = null ] || fail "expires without --expires"
+before=$(date +%s)
+expect_ok "$ferry" publish -k release.pem --repo repo --expires 30d app2.img
+after=$(date +%s)
+[ "$(seq_of)" = 3 ] || fail "sequence after --expires: $(seq_of)"
+exp=$(jq -r .expires "repo/$class/manifest.json")
+[ "$exp" -ge $((before + 2592000)) ] && [ "$exp" -le $((after + 2592000)) ] \
+    || fail "--expires 30d gave $exp (now $before)"
+grep -q ", sequence 3, expires 20[0-9-]*T[0-9:]*Z, was 1.2.4$" out.txt || fail "publish --expires said: $(cat out.txt)"
+expect_ok "$ferry" publish -k release.pem --repo repo --expires 2100-01-01T00:00:00Z app2.img
+[ "$(jq -r .expires "repo/$class/manifest.json")" = 4102444800 ] || fail "--expires 2100-01-01T00:00:00Z"
+[ "$(seq_of)" = 4 ] || fail "sequence after a second --expires: $(seq_of)"
+expect_ok "$ferry" publish -k release.pem --repo repo app2.img
+grep -q "^unchanged " out.txt || fail "the same image again keeps its expiry: $(cat out.txt)"
+expect_ok "$ferry" publish --verify-repo repo -k release.pem
+expect_error 2 "--expires '2000-01-01T00:00:00Z' is not in the future" \
+    "$ferry" publish -k release.pem --repo repo --expires 2000-01-01T00:00:00Z app2.img
+expect_error 2 "--expires '2200-01-01' is after 2106" \
+    "$ferry" publish -k release.pem --repo repo --expires 2200-01-01 app2.img
+expect_error 2 "--expires 'soon': expected a duration" \
+    "$ferry" publish -k release.pem --repo repo --expires soon app2.img
+expect_error 2 "--expires '2025-02-30' is not a valid date" \
+    "$ferry" publish -k release.pem --repo repo --expires 2025-02-30 app2.img
+expect_error 2 "--expires '0d': the duration is zero" \
+    "$ferry" publish -k release.pem --repo repo --expires 0d app2.img
+# A manifest written before sequences existed: the next publish starts at 1.
+printf '{"ferry_manifest":1,"vendor":"%s","class":"%s","version":"1.2.3","security_counter":4,"size":%s,"sha256":"%s","image":"%s"}' \
+    "$vendor" "$class" "$(file_size app.img)" "$sha" "$image" > "repo/$class/manifest.json"
+expect_ok "$ferry" publish -k release.pem --repo repo app2.img
+[ "$(seq_of)" = 1 ] || fail "sequence after an old manifest: $(seq_of)"
 
 # Command-line and input errors.
 expect_error 2 "missing -k" "$ferry" publish --repo repo app.img

@@ -11,17 +11,19 @@
  *
  * ferry publish --verify-repo DIR checks a repository (publish_verify.c).
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
 #include "publish.h"
 
-enum { OPT_KEY = 1, OPT_REPO, OPT_IMAGE_KEY, OPT_DOWNGRADE, OPT_VERIFY_REPO };
+enum { OPT_KEY = 1, OPT_REPO, OPT_IMAGE_KEY, OPT_DOWNGRADE, OPT_VERIFY_REPO, OPT_EXPIRES };
 
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
@@ -29,6 +31,7 @@ static const struct cli_opt OPTS[] = {
     { "image-key", 0, 1, OPT_IMAGE_KEY },
     { "allow-downgrade", 0, 0, OPT_DOWNGRADE },
     { "verify-repo", 0, 1, OPT_VERIFY_REPO },
+    { "expires", 0, 1, OPT_EXPIRES },
     { NULL, 0, 0, 0 },
 };
 
@@ -39,15 +42,17 @@ static const struct cli_opt OPTS[] = {
 static void help(void)
 {
     printf("usage: ferry publish -k RELEASE_KEY.pem [--repo DIR] [--image-key KEY.pem ...]\n"
-           "                     [--allow-downgrade] IMAGE.img...\n"
+           "                     [--allow-downgrade] [--expires WHEN] IMAGE.img...\n"
            "       ferry publish --verify-repo DIR -k KEY.pem [-k KEY2.pem ...]\n"
            "                     [--image-key KEY.pem ...]\n"
            "\n"
            "Adds signed images to a static release repository and makes each the current\n"
            "release of its device class: DIR/<class-uuid>/images/<version>-<digest>.img,\n"
            "DIR/<class-uuid>/manifest.json and its signature manifest.json.sig (by the\n"
-           "release key). One image per device class per run. Publishing the same image\n"
-           "again changes nothing. Any web server can serve DIR (see docs/repository.md).\n"
+           "release key). One image per device class per run. Every new manifest of a\n"
+           "class carries the next \"sequence\" number; publishing the same image again\n"
+           "without --expires changes nothing. Any web server can serve DIR (see\n"
+           "docs/repository.md).\n"
            "\n"
            "  -k, --key FILE        release key (private) that signs the manifests; with\n"
            "                        --verify-repo: a trusted manifest key, public or private\n"
@@ -56,6 +61,10 @@ static void help(void)
            "                        the release key)\n"
            "  --allow-downgrade     allow a lower version than the published one; the image\n"
            "                        must be a signed revert (ferry sign --revert)\n"
+           "  --expires WHEN        devices that know the time refuse the manifest after\n"
+           "                        WHEN: a duration from now (30d, 12h, 90m, 3600s, 2w) or\n"
+           "                        a UTC time YYYY-MM-DDTHH:MM:SSZ; publish again before\n"
+           "                        then (the same image is re-signed with a new expiry)\n"
            "  --verify-repo DIR     check every manifest, signature and image in DIR\n"
            "  -h, --help            this text\n", DEFAULT_REPO);
 }
@@ -69,6 +78,8 @@ struct publish_args {
     const char *images[IMAGES_MAX];
     unsigned image_count;
     int allow_downgrade;
+    int has_expires;
+    uint32_t expires; /* Unix time, from --expires */
 };
 
 static int collect(int argc, char **argv, struct publish_args *a, int *done)
@@ -96,6 +107,14 @@ static int collect(int argc, char **argv, struct publish_args *a, int *done)
         case OPT_REPO: a->repo = v; break;
         case OPT_VERIFY_REPO: a->verify_repo = v; break;
         case OPT_DOWNGRADE: a->allow_downgrade = 1; break;
+        case OPT_EXPIRES: {
+            char why[200];
+            if (repo_parse_expires(v, (uint64_t)time(NULL), &a->expires, why, sizeof why) != 0) {
+                return cli_usage(cmd, "--expires %s", why);
+            }
+            a->has_expires = 1;
+            break;
+        }
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->image_count == IMAGES_MAX) {
@@ -110,7 +129,7 @@ static int collect(int argc, char **argv, struct publish_args *a, int *done)
         return cli_usage(cmd, "missing -k KEY.pem (the release key that signs manifests)");
     }
     if (a->verify_repo != NULL) {
-        if (a->repo != NULL || a->image_count > 0 || a->allow_downgrade) {
+        if (a->repo != NULL || a->image_count > 0 || a->allow_downgrade || a->has_expires) {
             return cli_usage(cmd, "--verify-repo DIR takes only -k and --image-key");
         }
         return CLI_EXIT_OK;
@@ -267,6 +286,30 @@ static int make_plan(const char *cmd, const struct publish_args *a,
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
+    /* Freshness: every new manifest of the class takes the next sequence
+     * number; the same image again without --expires keeps the manifest as
+     * it is (nothing changes, so nothing is published). */
+    const struct repo_manifest *prev = &pl->previous;
+    int same = pl->had_previous && prev->has_sequence && memcmp(prev->sha256, m->sha256, 32) == 0 &&
+               ferry_version_cmp(&prev->version, &m->version) == 0 && !a->has_expires;
+    m->has_sequence = 1;
+    if (same) {
+        m->sequence = prev->sequence;
+        m->has_expires = prev->has_expires;
+        m->expires = prev->expires;
+    } else if (pl->had_previous && prev->has_sequence) {
+        if (prev->sequence == UINT32_MAX) {
+            return cli_fail(cmd, "%s: the class's manifest sequence is at its limit (%lu)",
+                            pl->manifest_path, (unsigned long)prev->sequence);
+        }
+        m->sequence = prev->sequence + 1;
+    } else {
+        m->sequence = 1;
+    }
+    if (!same) {
+        m->has_expires = a->has_expires;
+        m->expires = a->expires;
+    }
     pl->text_len = repo_manifest_format(m, pl->text, sizeof pl->text);
     if (pl->text_len == 0 || repo_manifest_sign(key, pl->text, pl->text_len, pl->sig) != 0) {
         return cli_fail(cmd, "%s: cannot make the manifest", pl->path);
@@ -322,10 +365,18 @@ static int execute(const char *cmd, struct plan *pl)
                pl->manifest_path, version);
         return CLI_EXIT_OK;
     }
-    printf("published %s: version %s%s, security counter %lu, %s (%lu bytes)", pl->manifest_path,
-           version, (pl->info.flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
+    printf("published %s: version %s%s, security counter %lu, %s (%lu bytes), sequence %lu",
+           pl->manifest_path, version, (pl->info.flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
            (unsigned long)pl->next.security_counter, pl->next.image,
-           (unsigned long)pl->next.size);
+           (unsigned long)pl->next.size, (unsigned long)pl->next.sequence);
+    if (pl->next.has_expires) {
+        char when[32];
+        time_t t = (time_t)pl->next.expires;
+        struct tm tm;
+        if (gmtime_r(&t, &tm) != NULL && strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) {
+            printf(", expires %s", when);
+        }
+    }
     if (pl->had_previous) {
         cli_format_version(&pl->previous.version, was, sizeof was);
         printf(", was %s", was);

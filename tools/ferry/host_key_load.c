@@ -162,6 +162,44 @@ static int load_public(const struct pem_object *o, struct ferry_host_key *k, cha
     return FERRY_OK;
 }
 
+/* Finds the legacy OpenSSL encryption of a PEM key (`openssl ec -aes256`,
+ * `openssl genrsa -aes256`): RFC 1421 headers inside the block, the first
+ * being "Proc-Type: 4,ENCRYPTED", then "DEK-Info: ...". The PEM decoder sees
+ * those lines as broken base64, so they are looked for in the text first.
+ * Returns 1 and the block's name in `name` when a block has them. */
+static int find_legacy_encrypted(const uint8_t *text, size_t len, char *name, size_t name_len)
+{
+    static const char begin[] = "-----BEGIN ", proc[] = "Proc-Type:", enc[] = "ENCRYPTED";
+    int in_block = 0;
+    name[0] = '\0';
+    for (size_t i = 0; i < len;) {
+        size_t end = i;
+        while (end < len && text[end] != '\n') {
+            end++;
+        }
+        const char *line = (const char *)text + i;
+        size_t n = end - i;
+        if (n >= sizeof begin - 1 && memcmp(line, begin, sizeof begin - 1) == 0) {
+            size_t k = sizeof begin - 1, m = 0;
+            while (k < n && line[k] != '-' && m + 1 < name_len) {
+                name[m++] = line[k++];
+            }
+            name[m] = '\0';
+            in_block = 1;
+        } else if (n >= 9 && memcmp(line, "-----END ", 9) == 0) {
+            in_block = 0;
+        } else if (in_block && n >= sizeof proc - 1 && memcmp(line, proc, sizeof proc - 1) == 0) {
+            for (size_t k = sizeof proc - 1; k + sizeof enc - 1 <= n; k++) {
+                if (memcmp(line + k, enc, sizeof enc - 1) == 0) {
+                    return 1;
+                }
+            }
+        }
+        i = end + 1;
+    }
+    return 0;
+}
+
 /* What to say about PEM blocks we recognise but do not load. */
 static const char *refusal_for(const char *name)
 {
@@ -254,10 +292,19 @@ int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, s
         free(text);
         return host_fail(FERRY_E_NOSPC, err, errlen, "out of memory");
     }
-    pem_decode(text, len, pf);
+    char enc_name[64];
+    int legacy_encrypted = find_legacy_encrypted(text, len, enc_name, sizeof enc_name);
+    if (!legacy_encrypted) {
+        pem_decode(text, len, pf);
+    }
     host_wipe(text, len);
     free(text);
-    if (pf->too_many) {
+    if (legacy_encrypted) {
+        rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
+                       "PEM block \"%s\" is encrypted (Proc-Type: 4,ENCRYPTED): ferry cannot "
+                       "read encrypted keys; decrypt it first (openssl ec -in KEY -out PLAIN.pem)",
+                       enc_name);
+    } else if (pf->too_many) {
         rc = host_fail(FERRY_E_INVAL, err, errlen,
                        "too many PEM blocks: keep one key per file");
     } else {

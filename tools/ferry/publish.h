@@ -34,6 +34,10 @@ struct repo_manifest {
     uint32_t size;                        /* bytes of the image file */
     uint8_t sha256[32];                   /* SHA-256 of the whole image file */
     char image[REPO_IMAGE_PATH_MAX + 1];  /* relative to the manifest's directory */
+    /* Optional freshness members (docs/repository.md); has_* says present. */
+    uint32_t sequence;                    /* publish count of the class, >= 1 */
+    uint32_t expires;                     /* Unix time, UTC seconds, >= 1 */
+    int has_sequence, has_expires;
 };
 
 /*
@@ -61,6 +65,15 @@ int repo_manifest_parse(const char *text, size_t len, struct repo_manifest *m,
  */
 int repo_manifest_device_check(const char *text, size_t len, const struct repo_manifest *m,
                                char *err, size_t errlen);
+
+/*
+ * `ferry publish --expires` text to a Unix time: a duration from `now`
+ * (digits and one unit: s, m, h, d or w, e.g. "30d", "12h") or a UTC time
+ * "YYYY-MM-DDTHH:MM:SSZ" (also "YYYY-MM-DD", midnight UTC). The time must
+ * be after `now` and at most 4294967295 (2106-02-07). 0, or -1 with the
+ * reason in err.
+ */
+int repo_parse_expires(const char *text, uint64_t now, uint32_t *out, char *err, size_t errlen);
 
 /* 1 if `path` may name an image in a manifest: 1..REPO_IMAGE_PATH_MAX bytes of
  * [A-Za-z0-9._+~-/], no leading "/", no empty, "." or ".." segment (so no

@@ -38,15 +38,101 @@ size_t repo_manifest_format(const struct repo_manifest *m, char *out, size_t cap
     ferry_uuid_format(m->class_id, class_id);
     cli_format_version(&m->version, version, sizeof version);
     hex(m->sha256, sizeof m->sha256, sha);
+    char seq[32] = "", exp[32] = "";
+    if (m->has_sequence) {
+        snprintf(seq, sizeof seq, ",\"sequence\":%lu", (unsigned long)m->sequence);
+    }
+    if (m->has_expires) {
+        snprintf(exp, sizeof exp, ",\"expires\":%lu", (unsigned long)m->expires);
+    }
     int n = snprintf(out, cap,
                      "{\"ferry_manifest\":%u,\"vendor\":\"%s\",\"class\":\"%s\",\"version\":\"%s\","
-                     "\"security_counter\":%lu,\"size\":%lu,\"sha256\":\"%s\",\"image\":\"%s\"}",
+                     "\"security_counter\":%lu,\"size\":%lu,\"sha256\":\"%s\",\"image\":\"%s\"%s%s}",
                      REPO_FORMAT_VERSION, vendor, class_id, version,
-                     (unsigned long)m->security_counter, (unsigned long)m->size, sha, m->image);
+                     (unsigned long)m->security_counter, (unsigned long)m->size, sha, m->image, seq,
+                     exp);
     if (n < 0 || (size_t)n >= cap) {
         return 0;
     }
     return (size_t)n;
+}
+
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, size_t n, unsigned *out)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+        v = v * 10u + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int repo_parse_expires(const char *text, uint64_t now, uint32_t *out, char *err, size_t errlen)
+{
+    static const char units[] = "smhdw";
+    static const char usage[] = "expected a duration (30d, 12h, 90m, 3600s, 2w) or a UTC time "
+                                "YYYY-MM-DDTHH:MM:SSZ";
+    size_t len = strlen(text);
+    uint64_t t;
+    if (len >= 2 && strchr(units, text[len - 1]) != NULL && text[0] >= '0' && text[0] <= '9') {
+        static const uint64_t unit[] = { 1, 60, 3600, 86400, 604800 };
+        uint64_t v = 0, mul = unit[strchr(units, text[len - 1]) - units];
+        for (size_t i = 0; i + 1 < len; i++) {
+            if (text[i] < '0' || text[i] > '9' || v > UINT32_MAX) {
+                return host_fail(-1, err, errlen, "'%s': %s", text, usage);
+            }
+            v = v * 10u + (uint64_t)(text[i] - '0');
+        }
+        if (v == 0) {
+            return host_fail(-1, err, errlen, "'%s': the duration is zero", text);
+        }
+        t = now + v * mul;
+    } else if (len == 10 || (len == 20 && text[10] == 'T' && text[13] == ':' && text[16] == ':' &&
+                             text[19] == 'Z')) {
+        unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+        static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        if (text[4] != '-' || text[7] != '-' || digits(text, 4, &y) || digits(text + 5, 2, &mo) ||
+            digits(text + 8, 2, &d) ||
+            (len == 20 && (digits(text + 11, 2, &h) || digits(text + 14, 2, &mi) ||
+                           digits(text + 17, 2, &sec)))) {
+            return host_fail(-1, err, errlen, "'%s': %s", text, usage);
+        }
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
+            h > 23 || mi > 59 || sec > 59) {
+            return host_fail(-1, err, errlen, "'%s' is not a valid date and time", text);
+        }
+        int64_t days = days_from_civil(y, mo, d);
+        if (days < 0) {
+            return host_fail(-1, err, errlen, "'%s' is before 1970", text);
+        }
+        t = (uint64_t)days * 86400u + h * 3600u + mi * 60u + sec;
+    } else {
+        return host_fail(-1, err, errlen, "'%s': %s", text, usage);
+    }
+    if (t <= now) {
+        return host_fail(-1, err, errlen, "'%s' is not in the future", text);
+    }
+    if (t > UINT32_MAX) {
+        return host_fail(-1, err, errlen, "'%s' is after 2106-02-07T06:28:15Z, the last time a "
+                         "manifest can carry", text);
+    }
+    *out = (uint32_t)t;
+    return 0;
 }
 
 int repo_image_path_valid(const char *path)
@@ -191,12 +277,14 @@ static int take_sha256(const struct parse_ctx *c, const jsmntok_t *t, uint8_t ou
     return 0;
 }
 
+/* The required keys (KEY_REQUIRED of them), then the optional ones. */
 enum {
     KEY_FORMAT, KEY_VENDOR, KEY_CLASS, KEY_VERSION, KEY_COUNTER, KEY_SIZE, KEY_SHA, KEY_IMAGE,
-    KEY_COUNT,
+    KEY_REQUIRED, KEY_SEQUENCE = KEY_REQUIRED, KEY_EXPIRES, KEY_COUNT,
 };
 static const char *const KEY_NAMES[KEY_COUNT] = {
     "ferry_manifest", "vendor", "class", "version", "security_counter", "size", "sha256", "image",
+    "sequence", "expires",
 };
 
 static int take_known(const struct parse_ctx *c, int key, const jsmntok_t *v,
@@ -237,6 +325,18 @@ static int take_known(const struct parse_ctx *c, int key, const jsmntok_t *v,
         }
         return 0;
     case KEY_SHA: return take_sha256(c, v, m->sha256);
+    case KEY_SEQUENCE:
+    case KEY_EXPIRES: {
+        uint32_t *field = key == KEY_SEQUENCE ? &m->sequence : &m->expires;
+        if (take_u32(c, v, KEY_NAMES[key], field) != 0) {
+            return -1;
+        }
+        if (*field == 0) {
+            return host_fail(-1, c->err, c->errlen, "\"%s\" is 0", KEY_NAMES[key]);
+        }
+        *(key == KEY_SEQUENCE ? &m->has_sequence : &m->has_expires) = 1;
+        return 0;
+    }
     default:
         if (take_string(c, v, KEY_NAMES[key], m->image, sizeof m->image) != 0) {
             return -1;
@@ -304,7 +404,7 @@ int repo_manifest_parse(const char *text, size_t len, struct repo_manifest *m,
         }
         i = skip_value(tok, i + 1, count);
     }
-    for (int key = 0; key < KEY_COUNT; key++) {
+    for (int key = 0; key < KEY_REQUIRED; key++) {
         if (!seen[key]) {
             return host_fail(-1, err, errlen, "\"%s\" is missing", KEY_NAMES[key]);
         }
@@ -324,7 +424,9 @@ int repo_manifest_device_check(const char *text, size_t len, const struct repo_m
     if (memcmp(d.vendor_id, m->vendor_id, 16) != 0 || memcmp(d.class_id, m->class_id, 16) != 0 ||
         ferry_version_cmp(&d.version, &m->version) != 0 ||
         d.security_counter != m->security_counter || d.size != m->size ||
-        memcmp(d.sha256, m->sha256, 32) != 0 || strcmp(d.image, m->image) != 0) {
+        memcmp(d.sha256, m->sha256, 32) != 0 || strcmp(d.image, m->image) != 0 ||
+        d.has_sequence != m->has_sequence || d.sequence != m->sequence ||
+        d.has_expires != m->has_expires || d.expires != m->expires) {
         return host_fail(-1, err, errlen, "the device's manifest parser reads other values");
     }
     return 0;
