@@ -12,8 +12,16 @@
  *   3. the trusted public key(s): `ferry getpub -k key.pem --format c`, and
  *      this device's vendor and class UUIDs: `ferry uuid --format c`;
  *   4. hooks: watchdog arm/feed, optional console events;
- *   5. optionally an anti-rollback store (struct ferry_counter);
- *   6. the jump to the application.
+ *   5. optionally an anti-rollback store (struct ferry_counter), on internal
+ *      flash or OTP, and a lock that makes it read-only until the next reset
+ *      (flash-controller write protection until reset, or the MPU with an
+ *      unprivileged application), set right before the jump. Without that
+ *      lock a compromised application can erase the store and stage an older
+ *      signed image: anti-rollback then holds only against remote attackers,
+ *      and the port's documentation must say so (docs/threat-model.md, A3);
+ *   6. write protection of the bootloader region, and the status area on
+ *      internal flash (docs/threat-model.md, A1 and A5);
+ *   7. the jump to the application.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +147,7 @@ int ferry_port_template_main(void)
     int err = ferry_boot(&cfg, &res);
     if (err)
         return err; /* PORT: no valid image: report (LED, console) and wait for a new one */
+    /* PORT 5: lock the counter store until reset here (see the top). */
     jump_to_application(internal_geo.start + res.entry_off);
     return FERRY_E_STATE; /* not reached */
 }

@@ -216,6 +216,22 @@ static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8
     return runnable(r, &sa, cj);
 }
 
+/* A new operation's header: `in` moves into the primary, `out` (or nothing)
+ * out of it. Returns the bytes the swap must cover: the larger image. */
+static uint32_t op_header(struct ferry_status_hdr *h, uint8_t op, const struct ferry_image_info *in,
+                          const struct ferry_image_info *out)
+{
+    memset(h, 0, sizeof *h);
+    h->op = op;
+    h->in_size = in->total_size;
+    memcpy(h->in_digest, in->digest, 32);
+    if (!out)
+        return in->total_size;
+    h->out_size = out->total_size;
+    memcpy(h->out_digest, out->digest, 32);
+    return out->total_size > in->total_size ? out->total_size : in->total_size;
+}
+
 /* Runs the backward swap from the current bank's progress, then marks DONE. */
 static int run_revert(struct boot_run *r)
 {
@@ -258,21 +274,11 @@ static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
         }
         return stable_boot(r, res, 0, cj, NULL);
     }
-    struct ferry_status_hdr h;
-    memset(&h, 0, sizeof h);
-    h.op = FERRY_OP_REVERT;
-    h.in_size = back->total_size;
-    memcpy(h.in_digest, back->digest, 32);
-    if (cur) {
-        h.out_size = cur->total_size;
-        memcpy(h.out_digest, cur->digest, 32);
-    }
     /* The revert covers the backup, the image moving out and, when undoing an
      * install, that install's region, so staging looks as before it. The
      * backward swap is safe for any region (docs/design.md, "Swap"). */
-    uint32_t span = back->total_size;
-    if (cur && cur->total_size > span)
-        span = cur->total_size;
+    struct ferry_status_hdr h;
+    uint32_t span = op_header(&h, FERRY_OP_REVERT, back, cur);
     err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
     if (!err && r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL && r->st.hdr.region > h.region)
         h.region = r->st.hdr.region;
@@ -320,17 +326,7 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
     struct ferry_status_hdr h;
     if (!sealed(cj) || (pj && !sealed(pj)))
         return FERRY_E_IMG_SIGNATURE; /* a decision above was skipped */
-    uint32_t span = cand->total_size;
-    memset(&h, 0, sizeof h);
-    h.op = FERRY_OP_INSTALL;
-    h.in_size = cand->total_size;
-    memcpy(h.in_digest, cand->digest, 32);
-    if (prim) {
-        h.out_size = prim->total_size;
-        memcpy(h.out_digest, prim->digest, 32);
-        if (prim->total_size > span)
-            span = prim->total_size;
-    }
+    uint32_t span = op_header(&h, FERRY_OP_INSTALL, cand, prim);
     if (!prim || (cand->flags & FERRY_IMG_F_PERMANENT))
         h.flags = FERRY_STATUS_F_PERMANENT;
     int err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
