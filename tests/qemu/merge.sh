@@ -109,7 +109,7 @@ expect_error 1 "the staging slot must hold the swap offset D (0x1000) plus the w
 expect_error 1 "the staging slot must hold the swap offset D (0x20000)" \
     "$ferry" merge -o x.bin --sectors 4x16K,1x64K,7x128K --primary 128K:384K --staging 512K:384K \
     --primary-image app.img
-expect_error 1 "most likely the status area is too small" \
+expect_error 1 "the status area must split into two banks on a sector boundary" \
     "$ferry" merge -o x.bin --sector-size 4K --primary 0:256K --staging 256K:260K \
     --status 516K:4K --primary-image app.img
 expect_error 1 "image does not fit the slot (the image is $(file_size big.img) bytes" \

@@ -92,12 +92,15 @@ class Board:
     def image(self, name):
         return os.path.join(self.fw, name)
 
-    def sign(self, payload, out, version, key=None, device_class=None, header_size=None):
+    def sign(self, payload, out, version, key=None, device_class=None, header_size=None,
+             unaligned=False):
         L = self.layout
         cmd = [self.ferry, "sign", "-k", key or L["FERRY_KEY"], "--vendor", L["FERRY_VENDOR"],
                "--device-class", device_class or L["FERRY_DEVICE_CLASS"],
                "--version", version,
-               "--header-size", str(header_size or num(L, "BOARD_HEADER_SIZE")), payload, out]
+               "--header-size", str(header_size or num(L, "BOARD_HEADER_SIZE"))]
+        cmd += ["--unaligned"] if unaligned else []
+        cmd += [payload, out]
         self.run_tool(cmd)
         return out
 

@@ -356,7 +356,8 @@ def powercut_revert(b, args):
 def app_alignment(b, args):
     payload = os.path.join(b.fw, "app-v2.bin")
     # Header size 1032: the vector table would sit 8 bytes past a 1 KiB boundary.
-    bad = b.sign(payload, os.path.join(b.work, "misaligned.img"), "2.0.0", header_size=1032)
+    bad = b.sign(payload, os.path.join(b.work, "misaligned.img"), "2.0.0", header_size=1032,
+                 unaligned=True)
     b.fresh(b.image(V1))
     p = subprocess.run(b.merge_args() + ["--staging-image", bad], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)

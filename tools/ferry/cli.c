@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "ferry/errors.h"
@@ -298,6 +299,29 @@ int cli_resolve_ids(const char *cmd, const char *vendor_arg, const char *class_a
     if (class_arg != NULL && ferry_uuid_from_arg(class_arg, vendor_out, class_out) != 0) {
         return cli_usage(cmd, "--device-class '%s' is neither a name nor a UUID "
                          "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", class_arg);
+    }
+    return 0;
+}
+
+int cli_parse_vector_align(const char *cmd, const char *arg, uint32_t *out)
+{
+    uint32_t v;
+    if (cli_parse_size(arg, &v) != 0 || v < CLI_VECTOR_ALIGN_MIN || (v & (v - 1)) != 0) {
+        return cli_usage(cmd, "--vector-align '%s': the vector table alignment is a power of "
+                         "two, at least %u bytes", arg, CLI_VECTOR_ALIGN_MIN);
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_check_distinct(const char *cmd, const char *in, const char *out)
+{
+    struct stat a, b;
+    if (strcmp(in, out) == 0 ||
+        (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino)) {
+        return cli_fail(cmd, "%s: the output is the input file: writing it would destroy the "
+                        "input; give another output name", out);
     }
     return 0;
 }

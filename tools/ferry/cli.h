@@ -84,6 +84,18 @@ int cli_load_key(const char *cmd, const char *path, int need_private, struct fer
 int cli_resolve_ids(const char *cmd, const char *vendor_arg, const char *class_arg,
                     uint8_t vendor_out[16], uint8_t class_out[16]);
 
+/* The Cortex-M rule for the application's vector table (VTOR): aligned to the
+ * table's size rounded up to a power of two, never less than 32 words. */
+#define CLI_VECTOR_ALIGN_MIN 128u
+
+/* --vector-align: a power of two, at least CLI_VECTOR_ALIGN_MIN. Reports a
+ * usage error stating the rule; 0 or CLI_EXIT_USAGE. */
+int cli_parse_vector_align(const char *cmd, const char *arg, uint32_t *out);
+
+/* Refuses writing OUT when it names the same file as IN (same path, or the
+ * same device and inode: a link or another spelling). 0 or CLI_EXIT_FAIL. */
+int cli_check_distinct(const char *cmd, const char *in, const char *out);
+
 void cli_print_hex(FILE *out, const uint8_t *p, size_t len);
 
 /* Text with control characters and invalid UTF-8 shown as \xNN, so a
@@ -102,6 +114,17 @@ void cli_print_json_string(FILE *out, const char *s);
 int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
                            size_t len, const struct ferry_image_info *info,
                            const struct ferry_verify_policy *pol);
+
+/* The same line, without the "<cmd>: " prefix, into buf (always terminated). */
+void cli_describe_image_error(char *buf, size_t buflen, const char *path, int rc,
+                              const uint8_t *data, size_t len,
+                              const struct ferry_image_info *info,
+                              const struct ferry_verify_policy *pol);
+
+/* The image fields `ferry info --json` prints, as the members of an open JSON
+ * object ("  \"key\": value,\n" each, the last without the comma). */
+void cli_print_image_json(const char *path, size_t file_len, const struct ferry_image_info *in,
+                          int digest_ok);
 
 /* Commands. argv[0] is the command name. */
 int cmd_keygen(int argc, char **argv);

@@ -42,85 +42,117 @@ static unsigned long long announced_size(const uint8_t *data, size_t len)
     return (unsigned long long)ferry_get_le16(data + 6) + ferry_get_le32(data + 12) + FERRY_IMG_TRAILER_SIZE;
 }
 
-int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
-                           size_t len, const struct ferry_image_info *info,
-                           const struct ferry_verify_policy *pol)
+static void hex8(const uint8_t *p, char out[17])
 {
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[16] = '\0';
+}
+
+void cli_describe_image_error(char *buf, size_t buflen, const char *path, int rc,
+                              const uint8_t *data, size_t len,
+                              const struct ferry_image_info *info,
+                              const struct ferry_verify_policy *pol)
+{
+    char kid[17];
     const char *what = ferry_strerror(rc);
     unsigned long long need = announced_size(data, len);
     char a[37], b[37];
     switch (rc) {
     case FERRY_E_IMG_MAGIC:
         if (len < 4) {
-            return cli_fail(cmd, "%s: %s (the file has only %zu bytes)", path, what, len);
+            snprintf(buf, buflen, "%s: %s (the file has only %zu bytes)", path, what, len);
+            return;
         }
-        return cli_fail(cmd, "%s: %s (the file starts with %02x %02x %02x %02x, not \"FRRY\": "
-                        "an unsigned binary?)", path, what, data[0], data[1], data[2], data[3]);
+        snprintf(buf, buflen, "%s: %s (the file starts with %02x %02x %02x %02x, not \"FRRY\": "
+                 "an unsigned binary?)", path, what, data[0], data[1], data[2], data[3]);
+        return;
     case FERRY_E_IMG_FORMAT:
-        return cli_fail(cmd, "%s: %s (format version %lu; this tool reads version %u)", path,
-                        what, (unsigned long)(len >= 6 ? ferry_get_le16(data + 4) : 0),
-                        FERRY_IMG_FORMAT_V1);
+        snprintf(buf, buflen, "%s: %s (format version %lu; this tool reads version %u)", path,
+                 what, (unsigned long)(len >= 6 ? ferry_get_le16(data + 4) : 0),
+                 FERRY_IMG_FORMAT_V1);
+        return;
     case FERRY_E_IMG_HEADER: {
         char why[96];
         if (len >= FERRY_IMG_FIXED_HDR_SIZE && header_problem(data, why, sizeof why) != NULL) {
-            return cli_fail(cmd, "%s: %s (%s)", path, what, why);
+            snprintf(buf, buflen, "%s: %s (%s)", path, what, why);
+            return;
         }
         break;
     }
     case FERRY_E_IMG_TRAILER:
         if (need == len && len >= FERRY_IMG_TRAILER_SIZE) {
             const uint8_t *t = data + len - FERRY_IMG_TRAILER_SIZE;
-            return cli_fail(cmd, "%s: %s (magic 0x%08lx, size %lu, signature type %lu; "
-                            "expected 0x%08lx \"FTRL\", %u, %u)", path, what,
-                            (unsigned long)ferry_get_le32(t), (unsigned long)ferry_get_le16(t + 4),
-                            (unsigned long)ferry_get_le16(t + 6), (unsigned long)FERRY_IMG_TRAILER_MAGIC,
-                            FERRY_IMG_TRAILER_SIZE, FERRY_IMG_SIG_ECDSA_P256);
+            snprintf(buf, buflen, "%s: %s (magic 0x%08lx, size %lu, signature type %lu; "
+                     "expected 0x%08lx \"FTRL\", %u, %u)", path, what,
+                     (unsigned long)ferry_get_le32(t), (unsigned long)ferry_get_le16(t + 4),
+                     (unsigned long)ferry_get_le16(t + 6), (unsigned long)FERRY_IMG_TRAILER_MAGIC,
+                     FERRY_IMG_TRAILER_SIZE, FERRY_IMG_SIG_ECDSA_P256);
+            return;
         }
         break;
     case FERRY_E_IMG_TRUNCATED:
         if (need == 0) {
-            return cli_fail(cmd, "%s: %s (the file has %zu bytes, less than the %u-byte header)",
-                            path, what, len, FERRY_IMG_FIXED_HDR_SIZE);
+            snprintf(buf, buflen, "%s: %s (the file has %zu bytes, less than the %u-byte header)",
+                     path, what, len, FERRY_IMG_FIXED_HDR_SIZE);
+            return;
         }
-        return cli_fail(cmd, "%s: %s (the file has %zu bytes, the header describes %llu)", path,
-                        what, len, need);
+        snprintf(buf, buflen, "%s: %s (the file has %zu bytes, the header describes %llu)", path,
+                 what, len, need);
+        return;
     case FERRY_E_IMG_TRAILING:
-        return cli_fail(cmd, "%s: %s (the file has %zu bytes but the image ends at %llu)",
-                        path, what, len, need);
+        snprintf(buf, buflen, "%s: %s (the file has %zu bytes but the image ends at %llu)",
+                 path, what, len, need);
+        return;
     case FERRY_E_IMG_DIGEST:
-        return cli_fail(cmd, "%s: %s (the protected bytes were modified after signing)", path,
-                        what);
+        snprintf(buf, buflen, "%s: %s (the protected bytes were modified after signing)", path,
+                 what);
+        return;
     case FERRY_E_IMG_KEY:
         if (pol == NULL) {
             break;
         }
-        fprintf(stderr, "%s: %s: %s (signed by key ", cmd, path, what);
-        cli_print_hex(stderr, info->key_id, 8);
-        fprintf(stderr, "..., not one of the %u key(s) given with -k)\n", pol->key_count);
-        return CLI_EXIT_FAIL;
+        hex8(info->key_id, kid);
+        snprintf(buf, buflen, "%s: %s (signed by key %s..., not one of the %u key(s) given with "
+                 "-k)", path, what, kid, pol->key_count);
+        return;
     case FERRY_E_IMG_SIGNATURE:
-        fprintf(stderr, "%s: %s: %s (the signature was not made by key ", cmd, path, what);
-        cli_print_hex(stderr, info->key_id, 8);
-        fprintf(stderr, "... over this image)\n");
-        return CLI_EXIT_FAIL;
+        hex8(info->key_id, kid);
+        snprintf(buf, buflen, "%s: %s (the signature was not made by key %s... over this image)",
+                 path, what, kid);
+        return;
     case FERRY_E_IMG_VENDOR:
         if (pol == NULL || pol->vendor_id == NULL) {
             break;
         }
         ferry_uuid_format(info->vendor_id, a);
         ferry_uuid_format(pol->vendor_id, b);
-        return cli_fail(cmd, "%s: %s (the image is for vendor %s, expected %s)", path, what, a,
-                        b);
+        snprintf(buf, buflen, "%s: %s (the image is for vendor %s, expected %s)", path, what, a,
+                 b);
+        return;
     case FERRY_E_IMG_CLASS:
         if (pol == NULL || pol->class_id == NULL) {
             break;
         }
         ferry_uuid_format(info->class_id, a);
         ferry_uuid_format(pol->class_id, b);
-        return cli_fail(cmd, "%s: %s (the image is for device class %s, expected %s)", path,
-                        what, a, b);
+        snprintf(buf, buflen, "%s: %s (the image is for device class %s, expected %s)", path,
+                 what, a, b);
+        return;
     default:
         break;
     }
-    return cli_fail(cmd, "%s: %s", path, what);
+    snprintf(buf, buflen, "%s: %s", path, what);
+}
+
+int cli_report_image_error(const char *cmd, const char *path, int rc, const uint8_t *data,
+                           size_t len, const struct ferry_image_info *info,
+                           const struct ferry_verify_policy *pol)
+{
+    char line[512];
+    cli_describe_image_error(line, sizeof line, path, rc, data, len, info, pol);
+    return cli_fail(cmd, "%s", line);
 }

@@ -82,14 +82,15 @@ static void json_hex(const char *key, const uint8_t *p, size_t len, int last)
     printf("\"%s\n", last ? "" : ",");
 }
 
-static void print_json(const char *path, size_t file_len, const struct ferry_image_info *in,
-                       int digest_ok)
+/* Shared with ferry verify --json (cli.h), so both print the same fields. */
+void cli_print_image_json(const char *path, size_t file_len, const struct ferry_image_info *in,
+                          int digest_ok)
 {
     char version[40], vendor[37], class_id[37];
     cli_format_version(&in->version, version, sizeof version);
     ferry_uuid_format(in->vendor_id, vendor);
     ferry_uuid_format(in->class_id, class_id);
-    printf("{\n  \"file\": ");
+    printf("  \"file\": ");
     cli_print_json_string(stdout, path);
     printf(",\n  \"file_size\": %zu,\n", file_len);
     printf("  \"format_version\": %u,\n", FERRY_IMG_FORMAT_V1);
@@ -120,6 +121,13 @@ static void print_json(const char *path, size_t file_len, const struct ferry_ima
     printf("  \"digest_matches\": %s,\n", digest_ok ? "true" : "false");
     json_hex("key_id", in->key_id, sizeof in->key_id, 0);
     json_hex("signature", in->signature, sizeof in->signature, 1);
+}
+
+static void print_json(const char *path, size_t file_len, const struct ferry_image_info *in,
+                       int digest_ok)
+{
+    printf("{\n");
+    cli_print_image_json(path, file_len, in, digest_ok);
     printf("}\n");
 }
 

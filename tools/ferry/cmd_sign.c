@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ferry/byteorder.h"
 #include "ferry/errors.h"
+#include "ferry/image.h"
 
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
-    OPT_NAME, OPT_REVERT, OPT_PERMANENT,
+    OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -26,6 +28,8 @@ static const struct cli_opt OPTS[] = {
     { "name", 0, 1, OPT_NAME },
     { "revert", 0, 0, OPT_REVERT },
     { "permanent", 0, 0, OPT_PERMANENT },
+    { "vector-align", 0, 1, OPT_VECTOR_ALIGN },
+    { "unaligned", 0, 0, OPT_UNALIGNED },
     { NULL, 0, 0, 0 },
 };
 
@@ -33,7 +37,8 @@ static void help(void)
 {
     printf("usage: ferry sign -k KEY.pem --version X.Y.Z[+BUILD] --device-class ID\n"
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
-           "                  [--header-size BYTES] [--name TEXT] [--revert] [--permanent] IN.bin OUT.img\n"
+           "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
+           "                  [--name TEXT] [--revert] [--permanent] IN.bin OUT.img\n"
            "\n"
            "Wraps the raw binary IN.bin (linked to run at slot start + header size) into a\n"
            "signed Ferry image. The same inputs always give the same bytes.\n"
@@ -46,19 +51,30 @@ static void help(void)
            "                           in the DNS namespace (default \"%s\")\n"
            "  --security-counter N     anti-rollback counter, 0..2^32-1 (default 0)\n"
            "  --slot-size BYTES        refuse an image larger than the slot\n"
-           "  --header-size BYTES      payload offset, multiple of 8 (default %u)\n"
+           "  --header-size BYTES      payload offset, multiple of 8 and of --vector-align\n"
+           "                           (default %u)\n"
+           "  --vector-align BYTES     alignment the application's vector table needs: its\n"
+           "                           size rounded up to a power of two, at least %u\n"
+           "                           (default %u); the header size must be a multiple\n"
+           "  --unaligned              skip that check (a payload that is not a Cortex-M\n"
+           "                           application, or a deliberately misaligned test image)\n"
            "  --name TEXT              informational name, 1..%u bytes of UTF-8\n"
            "  --revert                 mark as a signed revert (may replace a newer version)\n"
            "  --permanent              install without a trial run (no confirm needed)\n"
            "  -h, --help               this text\n"
            "\n"
+           "IN.bin must be a raw binary: an ELF file, an Intel HEX file and an image that\n"
+           "is already signed are refused. IN and OUT must be different files.\n"
+           "\n"
            "BYTES: decimal or 0x hex, with an optional K or M suffix (KiB, MiB).\n",
-           CLI_DEFAULT_VENDOR, FERRY_HOST_DEFAULT_HEADER_SIZE, FERRY_NAME_MAX);
+           CLI_DEFAULT_VENDOR, FERRY_HOST_DEFAULT_HEADER_SIZE, CLI_VECTOR_ALIGN_MIN,
+           CLI_VECTOR_ALIGN_MIN, FERRY_NAME_MAX);
 }
 
 struct sign_args {
-    const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name;
+    const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name, *align;
     const char *in, *out;
+    int unaligned;
     int revert;
     int permanent;
 };
@@ -85,6 +101,8 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_NAME: a->name = v; break;
         case OPT_REVERT: a->revert = 1; break;
         case OPT_PERMANENT: a->permanent = 1; break;
+        case OPT_VECTOR_ALIGN: a->align = v; break;
+        case OPT_UNALIGNED: a->unaligned = 1; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -110,12 +128,15 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
     if (a->in == NULL || a->out == NULL) {
         return cli_usage(cmd, "missing %s", a->in == NULL ? "IN.bin and OUT.img" : "OUT.img");
     }
+    if (a->align != NULL && a->unaligned) {
+        return cli_usage(cmd, "--vector-align and --unaligned exclude each other");
+    }
     return CLI_EXIT_OK;
 }
 
 /* Turns the option texts into signing parameters; exit code on failure. */
 static int make_params(const char *cmd, const struct sign_args *a, struct ferry_sign_params *sp,
-                       uint32_t *slot_size)
+                       uint32_t *slot_size, uint32_t *vector_align)
 {
     char err[160];
     memset(sp, 0, sizeof *sp);
@@ -138,6 +159,11 @@ static int make_params(const char *cmd, const struct sign_args *a, struct ferry_
                              a->header);
         }
     }
+    /* --unaligned: every header size is a multiple of 8, so the check passes. */
+    *vector_align = a->unaligned ? 8u : CLI_VECTOR_ALIGN_MIN;
+    if (a->align != NULL && cli_parse_vector_align(cmd, a->align, vector_align) != 0) {
+        return CLI_EXIT_USAGE;
+    }
     if (a->name != NULL) {
         sp->name = a->name;
     }
@@ -145,8 +171,69 @@ static int make_params(const char *cmd, const struct sign_args *a, struct ferry_
     return cli_resolve_ids(cmd, a->vendor, a->class_id, sp->vendor_id, sp->class_id);
 }
 
+static int is_hex_digit(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* An Intel HEX file: ':' then an even number of hex digits (at least the 10
+ * of an empty record) up to the end of the first line. */
+static int looks_like_hex(const uint8_t *p, size_t len)
+{
+    size_t n = 1;
+    if (len == 0 || p[0] != ':') {
+        return 0;
+    }
+    while (n < len && is_hex_digit(p[n])) {
+        n++;
+    }
+    if (n < 11 || (n - 1) % 2 != 0) {
+        return 0;
+    }
+    return n == len || p[n] == '\n' || (p[n] == '\r' && n + 1 < len && p[n + 1] == '\n');
+}
+
+/* Rule: the input is the raw bytes of the application. The usual wrong
+ * inputs (the linker's ELF, a HEX file, an image signed before) are named,
+ * with what to give instead, rather than signed into an image that cannot
+ * boot. */
+static int check_raw(const char *cmd, const char *path, const uint8_t *p, size_t len)
+{
+    if (len >= 4 && p[0] == 0x7F && p[1] == 'E' && p[2] == 'L' && p[3] == 'F') {
+        return cli_fail(cmd, "%s: this is an ELF file, not a raw binary: convert it with "
+                        "'arm-none-eabi-objcopy -O binary %s app.bin' and sign app.bin", path,
+                        path);
+    }
+    if (looks_like_hex(p, len)) {
+        return cli_fail(cmd, "%s: this is an Intel HEX file, not a raw binary: convert it to a "
+                        "binary (e.g. 'arm-none-eabi-objcopy -I ihex -O binary %s app.bin') "
+                        "and sign that", path, path);
+    }
+    if (len >= 4 && ferry_get_le32(p) == FERRY_IMG_MAGIC) {
+        return cli_fail(cmd, "%s: this is already a signed Ferry image (magic \"FRRY\"): sign "
+                        "the raw payload it was made from, not the image", path);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Rule: the payload (the application's vector table) starts at slot start +
+ * header size; with a slot start aligned as the part requires, the table is
+ * aligned when the header size is a multiple of the table's alignment. */
+static int check_vector_align(const char *cmd, uint32_t header_size, uint32_t align)
+{
+    if (header_size % align == 0) {
+        return CLI_EXIT_OK;
+    }
+    return cli_fail(cmd, "--header-size %lu: the application's vector table starts at slot start "
+                    "+ header size and must be aligned to %lu bytes (its size rounded up to a "
+                    "power of two, at least %u: the VTOR rule); use a multiple of %lu, e.g. %lu",
+                    (unsigned long)header_size, (unsigned long)align,
+                    CLI_VECTOR_ALIGN_MIN, (unsigned long)align,
+                    (unsigned long)((header_size + align - 1) / align * align));
+}
+
 static int sign_file(const char *cmd, const struct sign_args *a, const struct ferry_sign_params *sp,
-                     uint32_t slot_size, const struct ferry_host_key *key)
+                     uint32_t slot_size, uint32_t vector_align, const struct ferry_host_key *key)
 {
     uint8_t *payload, *img;
     size_t payload_len, img_len;
@@ -155,9 +242,18 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
     if (ferry_host_read_file(a->in, &payload, &payload_len) != 0) {
         return cli_fail(cmd, "%s: cannot read: %s", a->in, strerror(errno));
     }
-    if (ferry_host_layout(sp, payload_len, NULL, NULL, &total, err, sizeof err) != 0) {
+    uint32_t header_size;
+    int rc = check_raw(cmd, a->in, payload, payload_len);
+    if (rc == CLI_EXIT_OK &&
+        ferry_host_layout(sp, payload_len, &header_size, NULL, &total, err, sizeof err) != 0) {
+        rc = cli_fail(cmd, "%s: %s", a->in, err);
+    }
+    if (rc == CLI_EXIT_OK) {
+        rc = check_vector_align(cmd, header_size, vector_align);
+    }
+    if (rc != CLI_EXIT_OK) {
         free(payload);
-        return cli_fail(cmd, "%s: %s", a->in, err);
+        return rc;
     }
     if (slot_size != 0 && total > slot_size) {
         free(payload);
@@ -165,7 +261,7 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
                         "slot (--slot-size)", a->in, (unsigned long)total,
                         (unsigned long)(total - slot_size), (unsigned long)slot_size);
     }
-    int rc = ferry_host_sign(key, sp, payload, payload_len, &img, &img_len);
+    rc = ferry_host_sign(key, sp, payload, payload_len, &img, &img_len);
     free(payload);
     if (rc != 0) {
         return cli_fail(cmd, "%s: signing failed: %s", a->in, ferry_strerror(rc));
@@ -190,21 +286,24 @@ int cmd_sign(int argc, char **argv)
     const char *cmd = argv[0];
     struct sign_args a;
     struct ferry_sign_params sp;
-    uint32_t slot_size;
+    uint32_t slot_size, vector_align;
     int done;
     int rc = collect(argc, argv, &a, &done);
     if (rc != CLI_EXIT_OK || done) {
         return rc;
     }
-    rc = make_params(cmd, &a, &sp, &slot_size);
+    rc = make_params(cmd, &a, &sp, &slot_size, &vector_align);
     if (rc != CLI_EXIT_OK) {
         return rc;
+    }
+    if (cli_check_distinct(cmd, a.in, a.out) != 0) {
+        return CLI_EXIT_FAIL;
     }
     struct ferry_host_key key;
     if (cli_load_key(cmd, a.key, 1, &key) != 0) {
         return CLI_EXIT_FAIL;
     }
-    rc = sign_file(cmd, &a, &sp, slot_size, &key);
+    rc = sign_file(cmd, &a, &sp, slot_size, vector_align, &key);
     ferry_host_key_wipe(&key);
     return rc;
 }

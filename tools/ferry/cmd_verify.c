@@ -10,16 +10,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ferry/crypto.h"
 #include "ferry/errors.h"
 #include "ferry/memflash.h"
 
-enum { OPT_KEY = 1, OPT_CLASS, OPT_VENDOR, OPT_SLOT };
+enum { OPT_KEY = 1, OPT_CLASS, OPT_VENDOR, OPT_SLOT, OPT_JSON };
 
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
     { "device-class", 0, 1, OPT_CLASS },
     { "vendor", 0, 1, OPT_VENDOR },
     { "slot-size", 0, 1, OPT_SLOT },
+    { "json", 0, 0, OPT_JSON },
     { NULL, 0, 0, 0 },
 };
 
@@ -28,7 +30,7 @@ static const struct cli_opt OPTS[] = {
 static void help(void)
 {
     printf("usage: ferry verify -k KEY.pem [-k KEY2.pem ...] [--device-class ID] [--vendor ID]\n"
-           "                    [--slot-size BYTES] IMG\n"
+           "                    [--slot-size BYTES] [--json] IMG\n"
            "\n"
            "Checks IMG as a device would: structure (the file must be exactly one image),\n"
            "SHA-256 digest of the protected bytes, key ID, ECDSA signature, and the vendor\n"
@@ -40,6 +42,8 @@ static void help(void)
            "  --vendor ID          required vendor (UUID or name); a class name is hashed\n"
            "                       in this vendor's namespace (default \"%s\")\n"
            "  --slot-size BYTES    the image must fit a slot of this size\n"
+           "  --json               the result as one JSON object on stdout (valid, error,\n"
+           "                       and the fields ferry info --json prints), same exit code\n"
            "  -h, --help           this text\n", CLI_DEFAULT_VENDOR);
 }
 
@@ -47,6 +51,7 @@ struct verify_args {
     const char *keys[KEYS_MAX];
     unsigned key_count;
     const char *class_id, *vendor, *slot, *image;
+    int json;
 };
 
 static int collect(int argc, char **argv, struct verify_args *a, int *done)
@@ -68,6 +73,7 @@ static int collect(int argc, char **argv, struct verify_args *a, int *done)
         case OPT_CLASS: a->class_id = v; break;
         case OPT_VENDOR: a->vendor = v; break;
         case OPT_SLOT: a->slot = v; break;
+        case OPT_JSON: a->json = 1; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->image != NULL) {
@@ -87,46 +93,103 @@ static int collect(int argc, char **argv, struct verify_args *a, int *done)
     return CLI_EXIT_OK;
 }
 
-static int check_image(const char *cmd, const struct verify_args *a, const uint8_t *data,
-                       size_t len, const struct ferry_verify_policy *pol, uint32_t slot_size)
+/* The outcome of the checks: rc 0, or the error and its one-line message. */
+struct verify_result {
+    int rc;
+    char message[512];
+    int parsed;     /* info is complete */
+    int digest_ok;  /* the trailer digest matches the protected bytes (when parsed) */
+    struct ferry_image_info info;
+};
+
+/* Runs every check in the device's order and fills *r. */
+static void check_image(const struct verify_args *a, const uint8_t *data, size_t len,
+                        const struct ferry_verify_policy *pol, uint32_t slot_size,
+                        struct verify_result *r)
 {
     struct ferry_memflash mf;
-    struct ferry_image_info info;
-    memset(&info, 0, sizeof info);
+    static uint8_t buf[4096];
+    uint8_t digest[32];
+    memset(r, 0, sizeof *r);
     if (len == 0) {
-        return cli_fail(cmd, "%s: %s (the file is empty)", a->image,
-                        ferry_strerror(FERRY_E_IMG_TRUNCATED));
+        r->rc = FERRY_E_IMG_TRUNCATED;
+        snprintf(r->message, sizeof r->message, "%s: %s (the file is empty)", a->image,
+                 ferry_strerror(r->rc));
+        return;
     }
-    int rc = ferry_memflash_init_ro(&mf, data, (uint32_t)len);
-    if (rc != 0) {
-        return cli_fail(cmd, "%s: cannot map the file: %s", a->image, ferry_strerror(rc));
+    r->rc = ferry_memflash_init_ro(&mf, data, (uint32_t)len);
+    if (r->rc != 0) {
+        snprintf(r->message, sizeof r->message, "%s: cannot map the file: %s", a->image,
+                 ferry_strerror(r->rc));
+        return;
     }
     struct ferry_area area = { &mf.flash, 0, (uint32_t)len };
-    rc = ferry_image_parse(&area, FERRY_PARSE_FILE, &info);
-    if (rc != 0) {
-        return cli_report_image_error(cmd, a->image, rc, data, len, &info, pol);
+    r->rc = ferry_image_parse(&area, FERRY_PARSE_FILE, &r->info);
+    if (r->rc != 0) {
+        cli_describe_image_error(r->message, sizeof r->message, a->image, r->rc, data, len,
+                                 &r->info, pol);
+        return;
     }
-    if (slot_size != 0 && info.total_size > slot_size) {
-        return cli_fail(cmd, "%s: %s (the image is %lu bytes, %lu more than the %lu-byte slot)",
-                        a->image, ferry_strerror(FERRY_E_IMG_TOO_BIG),
-                        (unsigned long)info.total_size,
-                        (unsigned long)(info.total_size - slot_size), (unsigned long)slot_size);
+    r->parsed = 1;
+    r->digest_ok = ferry_area_sha256(&area, 0, r->info.protected_size, buf, sizeof buf,
+                                     digest) == 0 &&
+                   ferry_ct_memcmp(digest, r->info.digest, sizeof digest) == 0;
+    if (slot_size != 0 && r->info.total_size > slot_size) {
+        r->rc = FERRY_E_IMG_TOO_BIG;
+        snprintf(r->message, sizeof r->message,
+                 "%s: %s (the image is %lu bytes, %lu more than the %lu-byte slot)", a->image,
+                 ferry_strerror(r->rc), (unsigned long)r->info.total_size,
+                 (unsigned long)(r->info.total_size - slot_size), (unsigned long)slot_size);
+        return;
     }
-    static uint8_t buf[4096];
-    rc = ferry_image_verify(&area, &info, pol, buf, sizeof buf);
-    if (rc != 0) {
-        return cli_report_image_error(cmd, a->image, rc, data, len, &info, pol);
+    r->rc = ferry_image_verify(&area, &r->info, pol, buf, sizeof buf);
+    if (r->rc != 0) {
+        cli_describe_image_error(r->message, sizeof r->message, a->image, r->rc, data, len,
+                                 &r->info, pol);
+    }
+}
+
+static int print_text(const char *cmd, const struct verify_args *a, const struct verify_result *r)
+{
+    const struct ferry_image_info *in = &r->info;
+    if (r->rc != 0) {
+        return cli_fail(cmd, "%s", r->message);
     }
     char version[40], vendor[37], class_id[37];
-    cli_format_version(&info.version, version, sizeof version);
-    ferry_uuid_format(info.vendor_id, vendor);
-    ferry_uuid_format(info.class_id, class_id);
+    cli_format_version(&in->version, version, sizeof version);
+    ferry_uuid_format(in->vendor_id, vendor);
+    ferry_uuid_format(in->class_id, class_id);
     printf("OK %s: version %s%s, security counter %lu, vendor %s, class %s, key ", a->image,
-           version, (info.flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
-           (unsigned long)info.security_counter, vendor, class_id);
-    cli_print_hex(stdout, info.key_id, 8);
+           version, (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
+           (unsigned long)in->security_counter, vendor, class_id);
+    cli_print_hex(stdout, in->key_id, 8);
     printf("...\n");
     return CLI_EXIT_OK;
+}
+
+/* valid, error_code, error, message, then the image fields of ferry info
+ * --json (only "file" and "file_size" when the image could not be parsed). */
+static int print_json(const struct verify_args *a, size_t len, const struct verify_result *r)
+{
+    printf("{\n  \"valid\": %s,\n  \"error_code\": %d,\n  \"error\": ",
+           r->rc == 0 ? "true" : "false", r->rc);
+    if (r->rc == 0) {
+        printf("null,\n  \"message\": null,\n");
+    } else {
+        cli_print_json_string(stdout, ferry_strerror(r->rc));
+        printf(",\n  \"message\": ");
+        cli_print_json_string(stdout, r->message);
+        printf(",\n");
+    }
+    if (r->parsed) {
+        cli_print_image_json(a->image, len, &r->info, r->digest_ok);
+    } else {
+        printf("  \"file\": ");
+        cli_print_json_string(stdout, a->image);
+        printf(",\n  \"file_size\": %zu\n", len);
+    }
+    printf("}\n");
+    return r->rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -169,7 +232,9 @@ int cmd_verify(int argc, char **argv)
     if (ferry_host_read_file(a.image, &data, &len) != 0) {
         return cli_fail(cmd, "%s: cannot read: %s", a.image, strerror(errno));
     }
-    rc = check_image(cmd, &a, data, len, &pol, slot_size);
+    static struct verify_result r;
+    check_image(&a, data, len, &pol, slot_size, &r);
+    rc = a.json ? print_json(&a, len, &r) : print_text(cmd, &a, &r);
     free(data);
     return rc;
 }
