@@ -15,6 +15,7 @@ static const struct ferry_sector_region uniform_4k[] = {{256, 4 * KiB}};
 static const struct ferry_sector_region uniform_2k[] = {{512, 2 * KiB}};
 static const struct ferry_sector_region sectors_128k[] = {{8, 128 * KiB}};
 static const struct ferry_sector_region spi_nor_8m[] = {{2048, 4 * KiB}};
+static const struct ferry_sector_region spi_nor_16m[] = {{4096, 4 * KiB}};
 static const struct ferry_sector_region stm32f4_1m[] = {
     {4, 16 * KiB}, {1, 64 * KiB}, {7, 128 * KiB},
 };
@@ -36,6 +37,10 @@ static const struct ferry_flash_layout layouts[] = {
      * 1-byte unit models it. */
     LAYOUT("spi-nor", "8 MiB SPI NOR, 4 KiB sectors, byte-programmable",
            0, 8 * MiB, 1, 0xFF, spi_nor_8m),
+    /* The external NOR of port/stm32f4: 4 KiB sector erase, 256-byte page
+     * program that the driver splits at page boundaries, so a 1-byte unit. */
+    LAYOUT("w25q128", "16 MiB SPI NOR (W25Q128-class), 4 KiB sectors, byte-programmable",
+           0, 16 * MiB, 1, 0xFF, spi_nor_16m),
     LAYOUT("page-256", "1 MiB page device: 256-byte program pages, 4 KiB erase",
            0, 1 * MiB, 256, 0xFF, uniform_4k),
     LAYOUT("page-512", "1 MiB page device: 512-byte program pages, 4 KiB erase",

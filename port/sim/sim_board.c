@@ -31,6 +31,12 @@ static const struct sim_board_desc boards[] = {
     {"stm32f4-ext-nor", "STM32F4-like primary (128 KiB sectors) + staging on 4 KiB SPI NOR",
      {"stm32f4", "spi-nor"}, {0, 0}, {-1, -1}, 16 * KiB,
      {0, 128 * KiB, 896 * KiB}, {1, 0, 1024 * KiB}, {0, 16 * KiB, 32 * KiB}, {1, 1024 * KiB, 8 * KiB}},
+    /* port/stm32f4 (layout.cmake): bootloader in sectors 0-1, counter store in
+     * sectors 2-3, primary in sectors 4-11; staging (D = 128 KiB) and the
+     * status area on the external 16 MiB NOR. */
+    {"stm32f4-ref", "port/stm32f4: STM32F4 1 MiB + W25Q128 NOR holding staging and status",
+     {"stm32f4", "w25q128"}, {0, 0}, {-1, -1}, 32 * KiB,
+     {0, 64 * KiB, 960 * KiB}, {1, 0, 1088 * KiB}, {1, 1088 * KiB, 8 * KiB}, {0, 32 * KiB, 32 * KiB}},
     {"page-256", "256-byte program pages, 4 KiB erase",
      {"page-256", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
      {0, 64 * KiB, 128 * KiB}, {0, 192 * KiB, 132 * KiB}, {0, 16 * KiB, 48 * KiB}, {0, 324 * KiB, 8 * KiB}},
