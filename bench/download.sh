@@ -48,6 +48,6 @@ echo "| agent: check manifest, download $bytes bytes into the staging slot (simu
 echo "| curl: fetch the same image to /dev/null | $curl_ms ms |"
 echo "| ratio agent / curl | $ratio |"
 echo
-echo "Agent memory: $state bytes of agent state (struct ferry_agent, including its 1 KiB work buffer)"
+echo "Agent memory: $state bytes of agent state (struct ferry_agent, including its work buffer)"
 echo "plus a $http-byte HTTP buffer = $((state + http)) bytes, no heap. TLS, when used, adds BearSSL's"
 echo "context and I/O buffer (see docs/http.md)."
