@@ -244,12 +244,13 @@ void fb_board_reboot(struct fb_board *b, const struct fb_boot *boot)
          * the previous image, which no bootloader can tell from a real reset
          * before the confirm (docs/threat-model.md: the status area belongs
          * on internal flash). */
-        /* On the counter store a fault is a glitch: one read fails. A whole
-         * bank that fails every read is broken hardware, which only a store
-         * the attacker can write produces (docs/threat-model.md); the store
-         * retries a failed header read once and takes a persistent failure
-         * for a torn write (docs/counter-format.md). */
-        r->glitch = a == FB_A_COUNTER;
+        /* On the counter store and the status area a fault is a glitch: one
+         * read per boot fails. There, a word that fails every read comes from
+         * a torn program (which the power cuts model); one that fails on a
+         * whole header or marker is broken hardware. Both stores read a
+         * failed header or marker twice (docs/design.md,
+         * docs/counter-format.md). */
+        r->glitch = a == FB_A_COUNTER || a == FB_A_STATUS;
         r->dev = b->a_dev[a];
         r->base = b->a_off[a];
         r->lo = b->a_off[a] + lo;

@@ -44,7 +44,7 @@ struct fb_live_rule {
     uint32_t lo, hi;     /* device offsets */
     uint32_t base;       /* device offset of the area start (substitution origin) */
     uint32_t seen;       /* overlapping reads so far this boot */
-    int glitch;          /* counter store: at most one failed read per boot, all rules together */
+    int glitch;          /* counter store, status: at most one failed read per boot, all rules together */
 };
 
 struct fb_board {
@@ -71,7 +71,7 @@ struct fb_board {
     /* Faults of the current boot. */
     uint32_t ops, cut_at;
     int cut_mode, power_lost, cut_fired, read_faults;
-    int counter_glitched; /* the one counter-store read fault of this boot was spent */
+    int counter_glitched; /* the one counter-store/status read fault of this boot was spent */
     unsigned nrules;
     struct fb_live_rule rules[FB_MAX_RULES];
     uint32_t rnd;

@@ -103,6 +103,8 @@ static int marker_is_set(const struct ferry_status_ctx *c, const struct ferry_ar
     while (u > 0) {
         uint32_t n = u < sizeof b ? u : (uint32_t)sizeof b;
         int err = ferry_area_read(bank, off, b, n);
+        if (err == FERRY_E_IO) /* once more: a passing fault is not a torn program */
+            err = ferry_area_read(bank, off, b, n);
         if (err == FERRY_E_IO) {
             *set = 1; /* unreadable: a program was started there (see above) */
             return 0;
@@ -132,6 +134,8 @@ int ferry_status_read(const struct ferry_status_ctx *c, struct ferry_status *st)
         if (err)
             return err;
         err = ferry_area_read(&bank, 0, raw, sizeof raw);
+        if (err == FERRY_E_IO) /* once more: a passing fault is not a torn program */
+            err = ferry_area_read(&bank, 0, raw, sizeof raw);
         if (err && err != FERRY_E_IO)
             return err;
         whole[b] = !err && decode(raw, &h[b]) == 0;
