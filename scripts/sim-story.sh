@@ -43,7 +43,7 @@ for v in 1.0.0 2.0.0 3.0.0; do
   tag=${v//./_}
   # Debug info is not needed on the device; the signature covers the stripped binary.
   objcopy --strip-debug "$apps/sample_app_$tag" "$work/images/app-$v.bin"
-  "$ferry" sign -k "$key" --version "$v" --security-counter 1 "${id[@]}" --name "sample $v" \
+  "$ferry" sign --raw -k "$key" --version "$v" --security-counter 1 "${id[@]}" --name "sample $v" \
     "$work/images/app-$v.bin" "$work/images/app-$v.img" | sed 's/^/   /'
 done
 ok "v1, v2 and v3 signed (v3 has a bug: it hangs before confirming)"

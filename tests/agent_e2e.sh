@@ -60,7 +60,7 @@ rm -rf "$work" && mkdir -p "$work"
 say "Sign v1 and v2 of the sample application; publish v2"
 for v in 1.0.0 2.0.0; do
   objcopy --strip-debug "$apps/sample_app_${v//./_}" "$work/app-$v.bin"
-  "$ferry" sign -k "$key" --version "$v" --security-counter 1 "${id[@]}" --name "sample $v" \
+  "$ferry" sign --raw -k "$key" --version "$v" --security-counter 1 "${id[@]}" --name "sample $v" \
     "$work/app-$v.bin" "$work/app-$v.img" >/dev/null
 done
 "$ferry" publish -k "$key" --repo "$work/repo" "$work/app-2.0.0.img"

@@ -18,7 +18,7 @@ store() { dd if="$work/dev/internal.bin" bs=1024 skip=80 count=8 status=none | s
 rm -rf "$work" && mkdir -p "$work/dev"
 objcopy --strip-debug "$app" "$work/app.bin"
 for n in 1 2; do
-  "$ferry" sign -k "$key" --version "$n.0.0" --security-counter "$n" "${id[@]}" \
+  "$ferry" sign --raw -k "$key" --version "$n.0.0" --security-counter "$n" "${id[@]}" \
     "$work/app.bin" "$work/app-$n.img" >/dev/null
 done
 

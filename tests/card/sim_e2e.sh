@@ -30,12 +30,12 @@ rm -rf "$work" && mkdir -p "$work/device" "$work/images"
 for v in 1.0.0 2.0.0; do
   tag=${v//./_}
   objcopy --strip-debug "$apps/sample_app_$tag" "$work/images/app-$v.bin"
-  "$ferry" sign -k "$key" --version "$v" "${id[@]}" --name "sample $v" \
+  "$ferry" sign --raw -k "$key" --version "$v" "${id[@]}" --name "sample $v" \
     "$work/images/app-$v.bin" "$work/images/app-$v.img" >/dev/null
 done
-"$ferry" sign -k "$key" --version 2.0.0 --vendor example.com --device-class other-device \
+"$ferry" sign --raw -k "$key" --version 2.0.0 --vendor example.com --device-class other-device \
   "$work/images/app-2.0.0.bin" "$work/images/wrong-class.img" >/dev/null
-"$ferry" sign -k "$key" --version 0.9.0 "${id[@]}" \
+"$ferry" sign --raw -k "$key" --version 0.9.0 "${id[@]}" \
   "$work/images/app-1.0.0.bin" "$work/images/older.img" >/dev/null
 head -c 30000 /dev/urandom >"$work/images/junk.bin"
 

@@ -18,6 +18,9 @@ cat app.bin >> app.elf
 expect_error 1 "sign: app.elf: this is an ELF file, not a raw binary: convert it with 'arm-none-eabi-objcopy -O binary app.elf app.bin'" \
     s app.elf out.img
 [ ! -e out.img ] || fail "sign wrote an image of an ELF file"
+# --raw takes it as bytes (the host simulator signs host executables).
+expect_ok s --raw app.elf raw.img
+"$ferry" info raw.img | grep -q 'payload' || fail "--raw did not make an image of the ELF"
 printf ':020000040800F2\r\n:10000000000102030405060708090A0B0C0D0E0F78\r\n:00000001FF\r\n' > app.hex
 expect_error 1 "sign: app.hex: this is an Intel HEX file, not a raw binary: convert it to a binary" \
     s app.hex out.img

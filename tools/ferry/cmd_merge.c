@@ -329,7 +329,10 @@ static int device_sectors(const char *cmd, const char *what, const char *opt, co
 {
     uint32_t sector, size = d->size;
     int rc;
-    if (strchr(v, 'x') != NULL) {
+    /* A COUNTxSIZE list, unless this is --sector-size or a plain 0x-hex size. */
+    int list = strcmp(opt, "--sector-size") != 0 && strchr(v, 'x') != NULL &&
+               !(v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && strchr(v + 2, 'x') == NULL);
+    if (list) {
         if ((rc = parse_sectors(cmd, v, d)) != CLI_EXIT_OK) {
             return rc;
         }

@@ -14,7 +14,7 @@
 
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
-    OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED,
+    OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED, OPT_RAW,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -30,6 +30,7 @@ static const struct cli_opt OPTS[] = {
     { "permanent", 0, 0, OPT_PERMANENT },
     { "vector-align", 0, 1, OPT_VECTOR_ALIGN },
     { "unaligned", 0, 0, OPT_UNALIGNED },
+    { "raw", 0, 0, OPT_RAW },
     { NULL, 0, 0, 0 },
 };
 
@@ -38,7 +39,7 @@ static void help(void)
     printf("usage: ferry sign -k KEY.pem --version X.Y.Z[+BUILD] --device-class ID\n"
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
            "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
-           "                  [--name TEXT] [--revert] [--permanent] IN.bin OUT.img\n"
+           "                  [--name TEXT] [--revert] [--permanent] [--raw] IN.bin OUT.img\n"
            "\n"
            "Wraps the raw binary IN.bin (linked to run at slot start + header size) into a\n"
            "signed Ferry image. The same inputs always give the same bytes.\n"
@@ -61,10 +62,12 @@ static void help(void)
            "  --name TEXT              informational name, 1..%u bytes of UTF-8\n"
            "  --revert                 mark as a signed revert (may replace a newer version)\n"
            "  --permanent              install without a trial run (no confirm needed)\n"
+           "  --raw                    sign IN as raw bytes whatever it looks like (the host\n"
+           "                           simulator's payloads are host ELF executables)\n"
            "  -h, --help               this text\n"
            "\n"
            "IN.bin must be a raw binary: an ELF file, an Intel HEX file and an image that\n"
-           "is already signed are refused. IN and OUT must be different files.\n"
+           "is already signed are refused (unless --raw). IN and OUT must be different files.\n"
            "\n"
            "BYTES: decimal or 0x hex, with an optional K or M suffix (KiB, MiB).\n",
            CLI_DEFAULT_VENDOR, FERRY_HOST_DEFAULT_HEADER_SIZE, CLI_VECTOR_ALIGN_MIN,
@@ -75,6 +78,7 @@ struct sign_args {
     const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name, *align;
     const char *in, *out;
     int unaligned;
+    int raw;
     int revert;
     int permanent;
 };
@@ -103,6 +107,7 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_PERMANENT: a->permanent = 1; break;
         case OPT_VECTOR_ALIGN: a->align = v; break;
         case OPT_UNALIGNED: a->unaligned = 1; break;
+        case OPT_RAW: a->raw = 1; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -243,7 +248,7 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
         return cli_fail(cmd, "%s: cannot read: %s", a->in, strerror(errno));
     }
     uint32_t header_size;
-    int rc = check_raw(cmd, a->in, payload, payload_len);
+    int rc = a->raw ? CLI_EXIT_OK : check_raw(cmd, a->in, payload, payload_len);
     if (rc == CLI_EXIT_OK &&
         ferry_host_layout(sp, payload_len, &header_size, NULL, &total, err, sizeof err) != 0) {
         rc = cli_fail(cmd, "%s: %s", a->in, err);
