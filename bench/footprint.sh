@@ -229,8 +229,9 @@ EOF
   cat <<EOF
 
 The hash costs about $(( $(sed -n '1s/^| [a-z0-9]* | \([0-9]*\) .*/\1/p' "$speed") / protected )) instructions per byte. An update boot verifies
-one signature (the staged image) and hashes the installed copy while it writes it; a plain
-boot verifies the primary image once.
+two images (the running one, then the staged one; every decision rests on bytes verified in
+that boot) and hashes the installed copy while it writes it; a plain boot verifies the primary
+image once.
 EOF
 } >"$out"
 echo "footprint: wrote $out"
