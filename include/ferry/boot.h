@@ -87,11 +87,23 @@ struct ferry_boot_result {
 };
 
 /*
- * One boot. Returns 0 with *res filled when the primary slot holds a verified
- * image to jump to. Returns FERRY_E_NO_IMAGE when nothing valid can run (the
- * port must not jump; it reports and waits), FERRY_E_INVAL for a bad config,
- * or a storage error it could not get past. Never leaves the device in a
- * state that a later call cannot recover from.
+ * One boot. Returns 0 with *res filled when the primary slot holds an image
+ * verified in this boot (one read: signature by a trusted key, vendor, class,
+ * security counter at or above the stored minimum) to jump to; res->image is
+ * that verified read. Otherwise the port must not jump; it reports and waits
+ * (or resets to try again):
+ *   FERRY_E_NO_IMAGE   nothing this bootloader would run, anywhere;
+ *   FERRY_E_IO         the primary could not be read outside a swap (nothing
+ *                      was changed; the next reset reads again), or a device
+ *                      error it could not get past;
+ *   FERRY_E_CORRUPT    (or the store's read error) the anti-rollback store
+ *                      cannot be read: fail closed, nothing runs;
+ *   FERRY_E_IMG_SIGNATURE  a verified image's seal did not hold (a glitch);
+ *   FERRY_E_INVAL      a bad config (layout rules);
+ *   other storage errors of programs and erases.
+ * Never leaves the device in a state that a later call cannot recover from.
+ * The status area, the counter store and both slots are treated as untrusted
+ * input (docs/design.md, docs/threat-model.md).
  */
 int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *res);
 
