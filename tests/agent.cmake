@@ -16,6 +16,16 @@ if(TARGET ferry_host)
   foreach(board uniform-4k page-256 stm32f4-ext-nor)
     add_test(NAME agent.powercut.${board} COMMAND test_agent ${board} sweep)
   endforeach()
+
+  # The staging API for any transport (include/ferry/stage.h).
+  add_executable(test_stage test_stage.c)
+  target_link_libraries(test_stage PRIVATE ferry_boot_fixture)
+  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor page-256 erased-zero unit-1 unit-32-zero)
+    add_test(NAME stage.api.${board} COMMAND test_stage ${board})
+  endforeach()
+  foreach(board uniform-4k page-256 unit-32-zero)
+    add_test(NAME stage.powercut.${board} COMMAND test_stage ${board} sweep)
+  endforeach()
 endif()
 
 # Over the air end to end: ferry publish + ferry serve on 127.0.0.1, the

@@ -45,6 +45,8 @@ struct env {
     unsigned progress_calls;
     uint64_t last_done, last_total;
     int progress_backwards;
+    uint64_t cancel_at; /* progress returns "stop" once done >= this (0: never) */
+    unsigned cancels;
 };
 
 /* Images shared by all tests (signing is the slow part). */
@@ -52,7 +54,7 @@ static struct fx_image v1, v2, v3, v2_other_key, v2_other_class;
 static struct ferry_host_key other_key;
 static uint32_t first_image_sector(struct fx *f);
 
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static int on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     struct env *e = ctx;
     if (e->progress_calls && done < e->last_done && total == e->last_total)
@@ -60,6 +62,11 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     e->progress_calls++;
     e->last_done = done;
     e->last_total = total;
+    if (e->cancel_at && done >= e->cancel_at && done < total) {
+        e->cancels++;
+        return 1;
+    }
+    return 0;
 }
 
 static void on_reboot(void *ctx)
@@ -534,6 +541,29 @@ static void test_reconnect_within_retries(void)
     CHECK_EQ(e->net.ranges[1], resume_point(e, cut));
     CHECK(e->net.ranges[1] > 0);
     CHECK_EQ(e->reboots, 1);
+    check_installs(e, &v2);
+    env_close(e);
+}
+
+/* The progress callback stops a download: no retry, nothing staged, and the
+ * next download resumes from the checkpoint the cancel kept. */
+static void test_cancel_from_progress(void)
+{
+    struct env *e = env_open();
+    publish(e, &v2);
+    CHECK_EQ(ferry_agent_check(&e->agent), 0);
+    e->cfg.retries = 3;
+    e->cancel_at = (uint64_t)cut_point(e);
+    CHECK_EQ(ferry_agent_download(&e->agent), FERRY_E_CANCELLED);
+    CHECK_EQ(e->cancels, 1);
+    CHECK_EQ(e->net.image_requests, 1);
+    CHECK_EQ(e->reboots, 0);
+    check_stays_on(e, &v1);
+    e->cancel_at = 0;
+    CHECK_EQ(ferry_agent_download(&e->agent), 0);
+    CHECK_EQ(e->net.image_requests, 2);
+    CHECK(e->net.ranges[1] > 0);
+    CHECK_EQ(e->agent.st.resumed_from, e->net.ranges[1]);
     check_installs(e, &v2);
     env_close(e);
 }
@@ -1113,6 +1143,7 @@ int main(int argc, char **argv)
     RUN(test_http_errors);
     RUN(test_truncated_then_resumed);
     RUN(test_reconnect_within_retries);
+    RUN(test_cancel_from_progress);
     RUN(test_stalled_server);
     RUN(test_length_differs_from_manifest);
     RUN(test_server_ignores_range);

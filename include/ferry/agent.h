@@ -9,8 +9,10 @@
  *                           flash, then mark it for install and ask for the
  *                           reboot that lets the bootloader install it.
  *
- * Nothing is allocated: the caller owns struct ferry_agent (about 2 KiB) and
- * the HTTP client's buffer. A staged image is "marked for install" when its
+ * The agent is an HTTP transport on the staging API (ferry/stage.h): other
+ * transports use that API directly, with the same rules. Nothing is
+ * allocated: the caller owns struct ferry_agent (about 3 KiB) and the HTTP
+ * client's buffer. A staged image is "marked for install" when its
  * first program unit (holding the image magic) is written; the agent writes
  * it last, after the whole file hashed to the manifest's SHA-256 and the image
  * signature, vendor and class verified on the flash copy. Until then the
@@ -21,6 +23,11 @@
  * bytes already in flash are hashed again and compared with the checkpoint
  * before the download continues. The record format, the rules and a diagram
  * are in docs/agent.md.
+ *
+ * Threads: one struct ferry_agent belongs to one thread; its calls are not
+ * reentrant and keep no global state. The callbacks (progress, reboot,
+ * unix_time) run on the calling thread. The stack each call needs is
+ * measured in bench/results.md ("Application API stack").
  */
 #ifndef FERRY_AGENT_H
 #define FERRY_AGENT_H
@@ -33,11 +40,12 @@
 #include "ferry/http.h"
 #include "ferry/image.h"
 #include "ferry/manifest.h"
+#include "ferry/stage.h"
 
 /* Bytes programmed per flash program call; also the agent's read scratch. */
-#define FERRY_AGENT_CHUNK 512u
+#define FERRY_AGENT_CHUNK FERRY_STAGE_CHUNK
 /* Largest staging program unit the agent supports (page-programmed NOR: 256). */
-#define FERRY_AGENT_MAX_PROGRAM_UNIT 256u
+#define FERRY_AGENT_MAX_PROGRAM_UNIT FERRY_STAGE_MAX_PROGRAM_UNIT
 /* Overall deadlines when the configuration gives a clock and leaves its
  * deadline at 0: a check (manifest and signature, every connection and
  * redirect) and a download (every attempt and retry of one call). */
@@ -46,7 +54,7 @@
 /* Consecutive failed resumes of the same checkpoint (a 206 that does not
  * answer the Range asked for) after which the record is dropped and the
  * download starts again from byte 0. */
-#define FERRY_AGENT_MAX_BAD_RESUMES 3u
+#define FERRY_AGENT_MAX_BAD_RESUMES FERRY_STAGE_MAX_BAD_RESUMES
 /* The agent's one work buffer: manifest + signature during a check; the
  * program chunk and a record/scratch area of the same size during a download. */
 #define FERRY_AGENT_BUF_BYTES (FERRY_MANIFEST_MAX_BYTES + FERRY_MANIFEST_SIG_BYTES)
@@ -70,8 +78,12 @@ struct ferry_agent_config {
        each one resumes from the last checkpoint. 0: fail at once. */
     unsigned retries;
     /* Called after every piece of body written and once at the end:
-       `done` of `total` image bytes. May be NULL. */
-    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+       `done` of `total` image bytes. A nonzero return cancels the download:
+       ferry_agent_download() (and ferry_agent_download_to_card()) then
+       returns FERRY_E_CANCELLED at once, without a retry, keeping the last
+       checkpoint so that a later download resumes. Called from the thread
+       that runs the download. May be NULL. */
+    int (*progress)(void *ctx, uint64_t done, uint64_t total);
     /* Called once the image is marked for install: reset the device into
        the bootloader. May return (then ferry_agent_download returns 0 and
        the caller resets). May be NULL. */
@@ -91,36 +103,6 @@ struct ferry_agent_config {
     int (*unix_time)(void *ctx, uint64_t *unix_seconds);
 };
 
-/* The download in progress. Internal: read-only for callers (tests and
- * progress displays may look at `pos` and `resumed_from`). */
-struct ferry_agent_stage {
-    struct ferry_area slot;     /* the staging slot */
-    uint32_t d;                 /* image offset in the slot (swap offset D) */
-    uint32_t size;              /* image file size (from the manifest) */
-    uint32_t pu;                /* staging program unit */
-    uint32_t hb;                /* held-back head: first program unit, >= 4 bytes */
-    uint32_t chunk;             /* program size: FERRY_AGENT_CHUNK or smaller */
-    uint32_t pos;               /* image bytes received and hashed */
-    uint32_t prog;              /* image bytes in flash: head in the record,
-                                   [hb, prog) at d + hb; a chunk multiple */
-    uint32_t erased_to;         /* slot offset: sectors below it (from d) are erased */
-    uint32_t rec_start_len;     /* record: start entry bytes (program-unit padded) */
-    uint32_t rec_entry_len;     /* record: progress entry bytes */
-    uint32_t rec_slots;         /* progress entries that fit the record sector */
-    uint32_t rec_next;          /* next free progress entry */
-    uint32_t ck_every;          /* bytes between regular checkpoints */
-    uint32_t ck_last;           /* position of the last checkpoint written */
-    uint32_t pend_pos;          /* latest sector boundary reached ... */
-    uint8_t pend_digest[32];    /* ... and SHA-256 of the image bytes before it */
-    uint8_t start_check[8];     /* binds progress entries to their start entry */
-    uint32_t resumed_from;      /* where the last transfer started (0: from scratch) */
-    uint32_t bad_resumes;       /* failed resumes of the last checkpoint, from the record */
-    uint32_t seq_slots;         /* record: sequence entries at the end of the sector */
-    uint32_t seq_next;          /* next free sequence entry (seq_slots: none free) */
-    int length_refused;         /* the server's length contradicts the manifest */
-    ferry_sha256_ctx sha;       /* over image bytes [0, pos) */
-};
-
 struct ferry_agent {
     const struct ferry_agent_config *cfg;
     int have_release;                 /* 1 after a successful ferry_agent_check */
@@ -128,12 +110,13 @@ struct ferry_agent {
     struct ferry_manifest release;    /* the newer release found by the check */
     uint8_t manifest_digest[32];      /* SHA-256 of its manifest.json */
     struct ferry_url image_url;
-    uint32_t seq_highest;             /* highest manifest sequence accepted here ... */
-    int seq_known;                    /* ... when 1 (read from the record by the check) */
     struct ferry_version running;     /* version of the image in the primary slot */
     uint32_t running_counter;         /* and its security counter */
-    struct ferry_agent_stage st;
-    uint8_t buf[FERRY_AGENT_BUF_BYTES];
+    struct ferry_stage_config stage_cfg; /* the staging API's view of cfg */
+    struct ferry_stage st;            /* the download in progress (st.pos,
+                                         st.resumed_from may be shown) */
+    uint8_t buf[FERRY_AGENT_BUF_BYTES]; /* manifest during a check; the
+                                           staging work buffer during a download */
 };
 
 /* Binds the agent to its configuration (kept by pointer). No I/O.
@@ -186,6 +169,8 @@ int ferry_agent_check(struct ferry_agent *a);
  *                          (version, security counter, vendor, class)
  *   image parse/verify errors (FERRY_E_IMG_SIGNATURE, _KEY, _TRUNCATED ...)
  *   FERRY_E_IMG_REVERTED   the image is one that failed its trial here
+ *   FERRY_E_CANCELLED      the progress callback asked to stop (the last
+ *                          checkpoint is kept: the next download resumes)
  *   any ferry_http_get() error after the retries, flash errors.
  * On every error nothing is marked: the device keeps running its image, and
  * the bootloader sees no staged image.

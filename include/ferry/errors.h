@@ -73,6 +73,7 @@ enum ferry_err {
     FERRY_E_BUSY = -63,           /* a trial image is pending: confirm it before downloading */
     FERRY_E_MANIFEST_REPLAY = -64,/* manifest sequence below the highest one accepted here */
     FERRY_E_MANIFEST_EXPIRED = -65,/* manifest past its "expires" time */
+    FERRY_E_CANCELLED = -66,      /* the application cancelled (its progress callback said stop) */
 
     /* FAT filesystem (docs/fat.md) */
     FERRY_E_FAT_NOFS = -70,       /* no FAT volume on the device, bare or in an MBR partition */

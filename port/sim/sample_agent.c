@@ -52,7 +52,7 @@ struct progress {
     int reboot_requested;
 };
 
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
+static int on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     struct progress *p = ctx;
     int percent = total ? (int)(done * 100 / total) : 100;
@@ -61,7 +61,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     int step = isatty(STDOUT_FILENO) ? 2 : 10;
     if (percent == p->shown_percent ||
         (percent < 100 && p->shown_percent >= 0 && percent - p->shown_percent < step))
-        return;
+        return 0;
     p->shown_percent = percent;
     int fill = percent * BAR_WIDTH / 100;
     char bar[BAR_WIDTH + 1];
@@ -73,6 +73,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     if (percent == 100)
         printf("\n");
     fflush(stdout);
+    return 0;
 }
 
 static void on_reboot(void *ctx)

@@ -13,7 +13,6 @@
 #include "agent_priv.h"
 #include "ferry/boot.h"
 #include "ferry/errors.h"
-#include "status_priv.h"
 
 #define MANIFEST_NAME "/manifest.json"
 #define SIG_SUFFIX    ".sig"
@@ -36,6 +35,11 @@ int ferry_agent_init(struct ferry_agent *a, const struct ferry_agent_config *cfg
         return FERRY_E_INVAL;
     memset(a, 0, sizeof *a);
     a->cfg = cfg;
+    a->stage_cfg = (struct ferry_stage_config){cfg->app, cfg->keys, cfg->key_count, cfg->vendor_id,
+                                               cfg->class_id, cfg->counter, a->buf, sizeof a->buf};
+    /* Bound without the geometry check: a device without room for the
+     * record still checks; its download fails with that error. */
+    a->st.cfg = &a->stage_cfg;
     return 0;
 }
 
@@ -100,19 +104,6 @@ static int manifest_url(const struct ferry_agent *a, struct ferry_url *url)
     return ferry_url_parse(text, url);
 }
 
-int agent_rejected(const struct ferry_agent *a, const uint8_t digest[32])
-{
-    const struct ferry_app_config *app = a->cfg->app;
-    struct ferry_status_ctx sc = {&app->status, &app->primary, &app->staging, app->buf,
-                                  app->buf_len};
-    struct ferry_status st;
-    int err = ferry_status_read(&sc, &st);
-    if (err)
-        return err;
-    return st.bank >= 0 && st.hdr.op == FERRY_OP_REVERT && st.done &&
-           memcmp(st.hdr.out_digest, digest, 32) == 0;
-}
-
 /* Freshness of a manifest for this device (docs/agent.md, "Freshness"):
  * not past its "expires" time, when the port knows the time; its sequence
  * not below the highest accepted here, and remembered when higher. The
@@ -122,9 +113,10 @@ static int fresh(struct ferry_agent *a)
 {
     const struct ferry_agent_config *cfg = a->cfg;
     const struct ferry_manifest *m = &a->release;
+    struct ferry_stage *st = &a->st;
     enum ferry_app_state state;
     uint64_t now;
-    a->seq_known = 0;
+    st->seq_known = 0;
     if (m->has_expires && cfg->unix_time && cfg->unix_time(cfg->ctx, &now) == 0 &&
         now >= m->expires)
         return FERRY_E_MANIFEST_EXPIRED;
@@ -133,16 +125,16 @@ static int fresh(struct ferry_agent *a)
         return 0;
     if (err)
         return err;
-    err = agent_rec_layout(a);
+    err = stage_rec_layout(st);
     if (err)
         return err == FERRY_E_UNSUPPORTED ? 0 : err; /* no record: no download either */
-    err = agent_seq_read(a);
+    err = stage_seq_read(st);
     if (err)
         return err;
-    if (a->seq_known && (!m->has_sequence || m->sequence < a->seq_highest))
+    if (st->seq_known && (!m->has_sequence || m->sequence < st->seq_highest))
         return FERRY_E_MANIFEST_REPLAY;
-    if (m->has_sequence && (!a->seq_known || m->sequence > a->seq_highest))
-        return agent_seq_write(a, m->sequence);
+    if (m->has_sequence && (!st->seq_known || m->sequence > st->seq_highest))
+        return stage_seq_write(st, m->sequence);
     return 0;
 }
 
@@ -184,14 +176,20 @@ static int judge(struct ferry_agent *a)
  * the staged image left at D after the revert is compared with it. */
 static int failed_here_before(struct ferry_agent *a)
 {
+    struct ferry_stage *st = &a->st;
     struct ferry_image_info staged;
-    int err = agent_stage_layout(a);
+    int err = stage_rec_layout(st);
     if (err)
         return err == FERRY_E_UNSUPPORTED ? 0 : err;
-    int same = agent_staged_is_release(a, &staged);
+    if (a->release.size > st->slot.size - st->d)
+        return FERRY_E_IMG_TOO_BIG;
+    st->size = a->release.size;
+    st->have_sha = 1;
+    memcpy(st->sha256, a->release.sha256, 32);
+    int same = stage_staged_is_file(st, &staged);
     if (same <= 0)
         return same;
-    int rejected = agent_rejected(a, staged.digest);
+    int rejected = stage_rejected(a->cfg->app, staged.digest);
     return rejected < 0 ? rejected : rejected ? FERRY_E_IMG_REVERTED : 0;
 }
 

@@ -8,7 +8,12 @@
  * announced length against the manifest before writing a byte, and streams
  * the body into the staging slot. A transfer that breaks midway (connection
  * refused or reset, timeout, body cut short, a server that ignored Range) is
- * tried again up to `retries` times; anything else ends the download.
+ * tried again up to `retries` times; anything else ends the download. The
+ * progress callback may cancel: the checkpoint stays and nothing is retried.
+ *
+ * The flash side is the staging API (ferry/stage.h): each attempt is a
+ * ferry_stage_begin() named by the manifest's digest, so it resumes the
+ * previous attempt's checkpoint when the flash still holds its bytes.
  */
 #include <string.h>
 #include "agent_priv.h"
@@ -20,6 +25,8 @@ struct body {
     uint32_t from;     /* requested range start */
     int checked;       /* the announced length was compared with the manifest */
     int flash_failed;  /* the error came from writing flash, not from the network */
+    int cancelled;     /* the progress callback asked to stop */
+    int length_refused; /* the server's length contradicts the manifest */
 };
 
 /* What the server announced must be exactly the manifest's file: 200 with
@@ -39,25 +46,27 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 {
     struct body *b = ctx;
     struct ferry_agent *a = b->a;
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = &a->st;
     if (!b->checked) {
         b->checked = 1;
         if (!length_ok(b)) {
-            st->length_refused = 1;
+            b->length_refused = 1;
             return FERRY_E_HTTP_LENGTH;
         }
     }
     if (len > st->size - st->pos) {
-        st->length_refused = 1;
+        b->length_refused = 1;
         return FERRY_E_HTTP_LENGTH;
     }
-    int err = agent_stage_write(a, data, len);
+    int err = ferry_stage_write(st, data, len);
     if (err) {
         b->flash_failed = 1;
         return err;
     }
-    if (a->cfg->progress)
-        a->cfg->progress(a->cfg->ctx, st->pos, st->size);
+    if (a->cfg->progress && a->cfg->progress(a->cfg->ctx, st->pos, st->size) != 0) {
+        b->cancelled = 1;
+        return FERRY_E_CANCELLED;
+    }
     return 0;
 }
 
@@ -68,79 +77,67 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 static int transfer(struct ferry_agent *a, const struct ferry_deadline *dl, int *restart,
                     int *bad_resume, int *retry_ok)
 {
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = &a->st;
     struct ferry_http_response resp;
-    struct body b = {a, &resp, st->pos, 0, 0};
+    struct body b = {a, &resp, st->pos, 0, 0, 0, 0};
     memset(&resp, 0, sizeof resp);
-    st->length_refused = 0;
     int err = ferry_http_get_until(a->cfg->http, &a->image_url, st->pos, &resp, on_body, &b, dl);
     a->last_status = resp.status;
+    if (b.cancelled) {
+        *restart = *bad_resume = *retry_ok = 0;
+        return FERRY_E_CANCELLED;
+    }
     if (!err && !b.checked && !length_ok(&b))
-        st->length_refused = 1, err = FERRY_E_HTTP_LENGTH;
+        b.length_refused = 1, err = FERRY_E_HTTP_LENGTH;
     if (!err && st->pos != st->size)
         err = FERRY_E_HTTP_LENGTH; /* a chunked body that ended early */
     *restart = err == FERRY_E_HTTP_PROTO && b.from > 0 && resp.status == 200;
     *bad_resume = b.from > 0 && resp.status == 206 && !b.flash_failed && st->pos == b.from &&
-                  (err == FERRY_E_HTTP_PROTO || st->length_refused);
+                  (err == FERRY_E_HTTP_PROTO || b.length_refused);
     *retry_ok = *bad_resume ||
-                (!b.flash_failed && !st->length_refused &&
+                (!b.flash_failed && !b.length_refused &&
                  (err == FERRY_E_IO || err == FERRY_E_TIMEOUT || err == FERRY_E_HTTP_LENGTH || *restart));
     return err;
 }
 
 int ferry_agent_download(struct ferry_agent *a)
 {
-    struct ferry_image_info staged;
-    enum ferry_app_state state;
     if (!a || !a->cfg || !a->have_release)
         return FERRY_E_INVAL;
     const struct ferry_agent_config *cfg = a->cfg;
-    struct ferry_agent_stage *st = &a->st;
-
-    /* During a trial the staging slot holds the image to go back to. */
-    int err = ferry_app_get_state(cfg->app, &state);
-    if (err)
-        return err;
-    if (state == FERRY_APP_TRIAL)
-        return FERRY_E_BUSY;
-    err = agent_stage_layout(a);
-    if (err)
-        return err;
-
-    int already = agent_staged_is_release(a, &staged);
-    if (already < 0)
-        return already;
+    struct ferry_stage *st = &a->st;
     /* One deadline for every attempt of this call; when it passes, the
      * checkpoint stays for the next call (FERRY_E_DEADLINE is not retried). */
     struct ferry_deadline dl_store;
     const struct ferry_deadline *dl = agent_deadline(a, &dl_store, cfg->download_deadline_ms,
                                                      FERRY_AGENT_DOWNLOAD_DEADLINE_MS);
-    for (unsigned attempt = 0; !already; attempt++) {
+    for (unsigned attempt = 0;; attempt++) {
         int restart = 0, bad_resume = 0, retry_ok = 0;
-        err = agent_rec_resume(a);
-        if (err == FERRY_E_NOT_FOUND)
-            err = agent_stage_fresh(a);
+        /* Checks the trial state and the slot every time, and resumes from
+         * the checkpoint when the flash still holds its bytes. */
+        st->expect = &a->release;
+        int err = ferry_stage_begin(st, a->release.size, a->release.sha256, a->manifest_digest, 0);
         if (err)
             return err;
         if (st->pos < st->size)
             err = transfer(a, dl, &restart, &bad_resume, &retry_ok);
         if (!err) {
-            err = agent_stage_finish(a);
+            err = ferry_stage_finish(st, NULL);
             if (err)
                 return err;
             break;
         }
         if (restart)
-            (void)agent_rec_clear(a);
+            (void)ferry_stage_abort(st);
         else if (bad_resume)
-            (void)agent_rec_mark_bad(a);
+            ferry_stage_resume_failed(st);
         else
-            agent_stage_suspend(a);
+            ferry_stage_suspend(st);
         if (!retry_ok || attempt >= cfg->retries)
             return err;
     }
     if (cfg->progress)
-        cfg->progress(cfg->ctx, st->size, st->size);
+        (void)cfg->progress(cfg->ctx, st->size, st->size);
     if (cfg->reboot)
         cfg->reboot(cfg->ctx);
     return 0;

@@ -18,7 +18,7 @@ struct card_dl {
     const struct ferry_http_response *resp;
     ferry_sha256_ctx sha;
     uint32_t pos, size, from;
-    int checked, length_refused, card_failed;
+    int checked, length_refused, card_failed, cancelled;
 };
 
 static int length_ok(const struct card_dl *d)
@@ -52,8 +52,10 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
     ferry_sha256_update(&d->sha, data, len);
     d->pos += (uint32_t)len;
     const struct ferry_agent_config *cfg = d->a->cfg;
-    if (cfg->progress)
-        cfg->progress(cfg->ctx, d->pos, d->size);
+    if (cfg->progress && cfg->progress(cfg->ctx, d->pos, d->size) != 0) {
+        d->cancelled = 1;
+        return FERRY_E_CANCELLED;
+    }
     return 0;
 }
 
@@ -64,7 +66,7 @@ static int transfer(struct card_dl *d, int *restart, int *retry_ok)
     memset(&resp, 0, sizeof resp);
     d->resp = &resp;
     d->from = d->pos;
-    d->checked = d->length_refused = d->card_failed = 0;
+    d->checked = d->length_refused = d->card_failed = d->cancelled = 0;
     int err = ferry_http_get(d->a->cfg->http, &d->a->image_url, d->from, &resp, on_body, d);
     d->a->last_status = resp.status;
     if (!err && !d->checked && !length_ok(d))
@@ -72,7 +74,7 @@ static int transfer(struct card_dl *d, int *restart, int *retry_ok)
     if (!err && d->pos != d->size)
         err = FERRY_E_HTTP_LENGTH;
     *restart = err == FERRY_E_HTTP_PROTO && d->from > 0 && resp.status == 200;
-    *retry_ok = !d->card_failed && !d->length_refused &&
+    *retry_ok = !d->card_failed && !d->length_refused && !d->cancelled &&
                 (err == FERRY_E_IO || err == FERRY_E_TIMEOUT || err == FERRY_E_HTTP_LENGTH ||
                  *restart);
     return err;
@@ -149,7 +151,7 @@ int ferry_agent_download_to_card(struct ferry_agent *a, struct ferry_fat *fs, co
     if (err)
         return err;
     if (a->cfg->progress)
-        a->cfg->progress(a->cfg->ctx, d.size, d.size);
+        (void)a->cfg->progress(a->cfg->ctx, d.size, d.size);
     if (a->cfg->reboot)
         a->cfg->reboot(a->cfg->ctx);
     return 0;

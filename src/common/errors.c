@@ -61,6 +61,7 @@ const char *ferry_strerror(int err)
     case FERRY_E_BUSY:           return "trial image pending: confirm first";
     case FERRY_E_MANIFEST_REPLAY: return "release manifest older than one already seen";
     case FERRY_E_MANIFEST_EXPIRED: return "release manifest expired";
+    case FERRY_E_CANCELLED:      return "cancelled by the application";
 
     case FERRY_E_FAT_NOFS:       return "no fat filesystem";
     case FERRY_E_FAT_FULL:       return "fat volume full";

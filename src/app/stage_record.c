@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The resume record of the update agent: a small log in the first sector of
- * the staging slot (docs/agent.md, "Resume record"). That sector lies below
- * the swap offset D, where the bootloader keeps the previous image only while
- * a new one runs on trial; the agent never downloads during a trial, so the
- * sector is free whenever the record is in use.
+ * The resume record of an in-order staging (ferry/stage.h; the HTTP agent's
+ * downloads): a small log in the first sector of the staging slot
+ * (docs/agent.md, "Resume record"). That sector lies below the swap offset
+ * D, where the bootloader keeps the previous image only while a new one runs
+ * on trial; nothing is staged during a trial, so the sector is free whenever
+ * the record is in use.
  *
  *   staging slot offset 0                              (every entry is padded
  *   +-------------------------------------------+      to the program unit
- *   | start entry   "FRYD", release, image head |      with erased bytes)
+ *   | start entry   "FRYD", transfer, image head|      with erased bytes)
  *   +-------------------------------------------+
  *   | progress 0    "FRYP", written, SHA-256    |
  *   | progress 1                                |
@@ -24,8 +25,9 @@
  *    6  u16 head length hb                            [0, written) are in flash
  *    8  u32 image size                         8  [32] SHA-256 of those bytes
  *   12  u32 program chunk                     40  [8] check: SHA-256 of the
- *   16  [32] SHA-256 of manifest.json                start entry's check and
- *   48  [32] SHA-256 of the image (manifest)         bytes 0..39, first 8 bytes
+ *   16  [32] transfer id (agent: SHA-256          start entry's check and
+ *            of manifest.json; 0: none)             bytes 0..39, first 8 bytes
+ *   48  [32] expected SHA-256 of the file (0: none)
  *   80  [hb] the image's first hb bytes
  *   80+hb [8] check: SHA-256 of bytes 0..80+hb-1, first 8 bytes
  *
@@ -40,7 +42,7 @@
  * checkpoint's digest (and the whole file is hashed and verified at the end).
  */
 #include <string.h>
-#include "agent_priv.h"
+#include "stage_priv.h"
 #include "ferry/byteorder.h"
 #include "ferry/errors.h"
 
@@ -67,18 +69,18 @@ static void check_of(const uint8_t *prefix, size_t prefix_len, const uint8_t *p,
     memcpy(out, d, REC_CHECK_BYTES);
 }
 
-static uint8_t erased_value(const struct ferry_agent *a)
+static uint8_t erased_value(const struct ferry_stage *s)
 {
-    return a->st.slot.dev->geo->erased_value;
+    return s->slot.dev->geo->erased_value;
 }
 
-static uint32_t sector0_size(const struct ferry_agent *a)
+static uint32_t sector0_size(const struct ferry_stage *s)
 {
     uint32_t start, size;
-    return ferry_area_sector_at(&a->st.slot, 0, &start, &size) ? 0 : size;
+    return ferry_area_sector_at(&s->slot, 0, &start, &size) ? 0 : size;
 }
 
-int agent_area_is_erased(const struct ferry_area *ar, uint32_t off, uint32_t len, uint8_t *buf,
+int stage_area_is_erased(const struct ferry_area *ar, uint32_t off, uint32_t len, uint8_t *buf,
                          size_t buf_len)
 {
     uint8_t ev = ar->dev->geo->erased_value;
@@ -96,39 +98,39 @@ int agent_area_is_erased(const struct ferry_area *ar, uint32_t off, uint32_t len
     return 1;
 }
 
-static int erase_record_sector(struct ferry_agent *a)
+static int erase_record_sector(struct ferry_stage *s)
 {
-    uint32_t s0 = sector0_size(a);
-    a->st.rec_next = 0;
-    a->st.ck_last = 0;
-    a->st.seq_next = 0;
-    return s0 ? ferry_area_erase(&a->st.slot, 0, s0) : FERRY_E_INVAL;
+    uint32_t s0 = sector0_size(s);
+    s->rec_next = 0;
+    s->ck_last = 0;
+    s->seq_next = 0;
+    return s0 ? ferry_area_erase(&s->slot, 0, s0) : FERRY_E_INVAL;
 }
 
-int agent_rec_clear(struct ferry_agent *a)
+int stage_rec_clear(struct ferry_stage *s)
 {
-    int err = erase_record_sector(a);
-    return err ? err : agent_seq_restore(a);
+    int err = erase_record_sector(s);
+    return err ? err : stage_seq_restore(s);
 }
 
 /* ---- Sequence memory ---- */
 
-static uint32_t seq_entry_off(const struct ferry_agent *a, uint32_t k)
+static uint32_t seq_entry_off(const struct ferry_stage *s, uint32_t k)
 {
-    const struct ferry_agent_stage *st = &a->st;
+    const struct ferry_stage *st = s;
     return st->rec_start_len + (st->rec_slots + k) * st->rec_entry_len;
 }
 
-int agent_seq_read(struct ferry_agent *a)
+int stage_seq_read(struct ferry_stage *s)
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a), check[REC_CHECK_BYTES];
-    a->seq_known = 0;
-    a->seq_highest = 0;
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s), check[REC_CHECK_BYTES];
+    s->seq_known = 0;
+    s->seq_highest = 0;
     st->seq_next = st->seq_slots;
     for (uint32_t k = 0; k < st->seq_slots; k++) {
-        uint32_t off = seq_entry_off(a, k);
-        int erased = agent_area_is_erased(&st->slot, off, st->rec_entry_len, e, AGENT_AUX_LEN);
+        uint32_t off = seq_entry_off(s, k);
+        int erased = stage_area_is_erased(&st->slot, off, st->rec_entry_len, e, STAGE_AUX_LEN);
         if (erased < 0)
             return erased;
         if (erased) {
@@ -142,63 +144,63 @@ int agent_seq_read(struct ferry_agent *a)
         if (ferry_get_le32(e) != REC_SEQ_MAGIC || memcmp(check, e + REC_SEQ_BYTES, REC_CHECK_BYTES) != 0)
             continue; /* torn, or not a record at all (an image after an install) */
         uint32_t seq = ferry_get_le32(e + 4);
-        if (!a->seq_known || seq > a->seq_highest)
-            a->seq_highest = seq;
-        a->seq_known = 1;
+        if (!s->seq_known || seq > s->seq_highest)
+            s->seq_highest = seq;
+        s->seq_known = 1;
     }
     return 0;
 }
 
-static int seq_program(struct ferry_agent *a, uint32_t seq)
+static int seq_program(struct ferry_stage *s, uint32_t seq)
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a);
-    memset(e, erased_value(a), st->rec_entry_len);
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s);
+    memset(e, erased_value(s), st->rec_entry_len);
     ferry_put_le32(e, REC_SEQ_MAGIC);
     ferry_put_le32(e + 4, seq);
     check_of(NULL, 0, e, REC_SEQ_BYTES, e + REC_SEQ_BYTES);
-    int err = ferry_area_program(&st->slot, seq_entry_off(a, st->seq_next), e, st->rec_entry_len);
+    int err = ferry_area_program(&st->slot, seq_entry_off(s, st->seq_next), e, st->rec_entry_len);
     st->seq_next++; /* never reuse an entry a failed program may have touched */
     return err;
 }
 
-int agent_seq_write(struct ferry_agent *a, uint32_t seq)
+int stage_seq_write(struct ferry_stage *s, uint32_t seq)
 {
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = s;
     if (st->seq_next >= st->seq_slots) {
         /* Full (or the sector holds something else): start it again. */
-        int err = erase_record_sector(a);
+        int err = erase_record_sector(s);
         if (err)
             return err;
     }
-    int err = seq_program(a, seq);
+    int err = seq_program(s, seq);
     if (!err) {
-        a->seq_highest = seq;
-        a->seq_known = 1;
+        s->seq_highest = seq;
+        s->seq_known = 1;
     }
     return err;
 }
 
-int agent_seq_restore(struct ferry_agent *a)
+int stage_seq_restore(struct ferry_stage *s)
 {
-    a->st.seq_next = 0;
-    return a->seq_known ? seq_program(a, a->seq_highest) : 0;
+    s->seq_next = 0;
+    return s->seq_known ? seq_program(s, s->seq_highest) : 0;
 }
 
 /* Reads the start entry into the aux buffer and checks it against the
  * current release. 0, FERRY_E_NOT_FOUND (absent, torn or another release),
  * or a flash error. */
-static int read_start(struct ferry_agent *a)
+static int read_start(struct ferry_stage *s)
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a), check[REC_CHECK_BYTES];
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s), check[REC_CHECK_BYTES];
     int err = ferry_area_read(&st->slot, 0, e, st->rec_start_len);
     if (err)
         return err;
     if (ferry_get_le32(e) != REC_START_MAGIC || e[4] != REC_VERSION || e[5] != 0 ||
         ferry_get_le16(e + 6) != st->hb || ferry_get_le32(e + 8) != st->size ||
-        ferry_get_le32(e + 12) != st->chunk || memcmp(e + 16, a->manifest_digest, 32) != 0 ||
-        memcmp(e + 48, a->release.sha256, 32) != 0)
+        ferry_get_le32(e + 12) != st->chunk || memcmp(e + 16, s->id, 32) != 0 ||
+        memcmp(e + 48, s->sha256, 32) != 0)
         return FERRY_E_NOT_FOUND;
     check_of(NULL, 0, e, REC_HEAD_OFF + st->hb, check);
     if (memcmp(check, e + REC_HEAD_OFF + st->hb, REC_CHECK_BYTES) != 0)
@@ -207,38 +209,38 @@ static int read_start(struct ferry_agent *a)
     return 0;
 }
 
-static int program_start(struct ferry_agent *a)
+static int program_start(struct ferry_stage *s)
 {
-    return ferry_area_program(&a->st.slot, 0, AGENT_AUX_BUF(a), a->st.rec_start_len);
+    return ferry_area_program(&s->slot, 0, STAGE_AUX_BUF(s), s->rec_start_len);
 }
 
-int agent_rec_start(struct ferry_agent *a, const uint8_t *head)
+int stage_rec_start(struct ferry_stage *s, const uint8_t *head)
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a);
-    memset(e, erased_value(a), st->rec_start_len);
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s);
+    memset(e, erased_value(s), st->rec_start_len);
     ferry_put_le32(e, REC_START_MAGIC);
     e[4] = REC_VERSION;
     e[5] = 0;
     ferry_put_le16(e + 6, st->hb);
     ferry_put_le32(e + 8, st->size);
     ferry_put_le32(e + 12, st->chunk);
-    memcpy(e + 16, a->manifest_digest, 32);
-    memcpy(e + 48, a->release.sha256, 32);
+    memcpy(e + 16, s->id, 32);
+    memcpy(e + 48, s->sha256, 32);
     memcpy(e + REC_HEAD_OFF, head, st->hb);
     check_of(NULL, 0, e, REC_HEAD_OFF + st->hb, e + REC_HEAD_OFF + st->hb);
     memcpy(st->start_check, e + REC_HEAD_OFF + st->hb, REC_CHECK_BYTES);
     st->rec_next = 0;
     st->ck_last = 0;
-    return program_start(a);
+    return program_start(s);
 }
 
 /* Programs entry `magic` (pos, digest) into the next free slot. */
-static int program_entry(struct ferry_agent *a, uint32_t magic, uint32_t pos, const uint8_t digest[32])
+static int program_entry(struct ferry_stage *s, uint32_t magic, uint32_t pos, const uint8_t digest[32])
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a);
-    memset(e, erased_value(a), st->rec_entry_len);
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s);
+    memset(e, erased_value(s), st->rec_entry_len);
     ferry_put_le32(e, magic);
     ferry_put_le32(e + 4, pos);
     memcpy(e + 8, digest, 32);
@@ -249,34 +251,34 @@ static int program_entry(struct ferry_agent *a, uint32_t magic, uint32_t pos, co
     return err;
 }
 
-int agent_rec_mark_bad(struct ferry_agent *a)
+int stage_rec_mark_bad(struct ferry_stage *s)
 {
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = s;
     st->bad_resumes++;
-    if (st->bad_resumes >= FERRY_AGENT_MAX_BAD_RESUMES || st->rec_next >= st->rec_slots)
-        return agent_rec_clear(a);
-    return program_entry(a, REC_BAD_MAGIC, st->ck_last, st->pend_digest);
+    if (st->bad_resumes >= FERRY_STAGE_MAX_BAD_RESUMES || st->rec_next >= st->rec_slots)
+        return stage_rec_clear(s);
+    return program_entry(s, REC_BAD_MAGIC, st->ck_last, st->pend_digest);
 }
 
-int agent_rec_checkpoint(struct ferry_agent *a, uint32_t pos, const uint8_t digest[32])
+int stage_rec_checkpoint(struct ferry_stage *s, uint32_t pos, const uint8_t digest[32])
 {
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = s;
     int err;
     if (st->rec_next >= st->rec_slots) {
         /* Full: start the sector again with the same start entry. A power
          * cut in between loses the record, which only costs a restart. */
-        err = read_start(a);
+        err = read_start(s);
         if (err)
             return err == FERRY_E_NOT_FOUND ? FERRY_E_CORRUPT : err;
-        err = erase_record_sector(a);
+        err = erase_record_sector(s);
         if (!err)
-            err = program_start(a); /* from the aux buffer, before it is reused */
+            err = program_start(s); /* from the aux buffer, before it is reused */
         if (!err)
-            err = agent_seq_restore(a);
+            err = stage_seq_restore(s);
         if (err)
             return err;
     }
-    err = program_entry(a, REC_STEP_MAGIC, pos, digest);
+    err = program_entry(s, REC_STEP_MAGIC, pos, digest);
     if (!err) {
         st->ck_last = pos;
         st->bad_resumes = 0;
@@ -287,16 +289,16 @@ int agent_rec_checkpoint(struct ferry_agent *a, uint32_t pos, const uint8_t dige
 /* The last valid checkpoint: *written (0 when none) and its digest; sets
  * rec_next to the first erased entry and bad_resumes to the failed-resume
  * notes that follow that checkpoint. */
-static int scan(struct ferry_agent *a, uint32_t *written, uint8_t digest[32])
+static int scan(struct ferry_stage *s, uint32_t *written, uint8_t digest[32])
 {
-    struct ferry_agent_stage *st = &a->st;
-    uint8_t *e = AGENT_AUX_BUF(a), check[REC_CHECK_BYTES];
+    struct ferry_stage *st = s;
+    uint8_t *e = STAGE_AUX_BUF(s), check[REC_CHECK_BYTES];
     *written = 0;
     st->bad_resumes = 0;
     st->rec_next = st->rec_slots;
     for (uint32_t k = 0; k < st->rec_slots; k++) {
         uint32_t off = st->rec_start_len + k * st->rec_entry_len;
-        int erased = agent_area_is_erased(&st->slot, off, st->rec_entry_len, e, AGENT_AUX_LEN);
+        int erased = stage_area_is_erased(&st->slot, off, st->rec_entry_len, e, STAGE_AUX_LEN);
         if (erased < 0)
             return erased;
         if (erased) {
@@ -326,33 +328,33 @@ static int scan(struct ferry_agent *a, uint32_t *written, uint8_t digest[32])
     return 0;
 }
 
-int agent_rec_resume(struct ferry_agent *a)
+int stage_rec_resume(struct ferry_stage *s)
 {
-    struct ferry_agent_stage *st = &a->st;
+    struct ferry_stage *st = s;
     uint8_t digest[32], have[32];
     uint32_t written;
-    int err = read_start(a);
+    int err = read_start(s);
     if (err)
         return err;
     ferry_sha256_init(&st->sha);
-    ferry_sha256_update(&st->sha, AGENT_AUX_BUF(a) + REC_HEAD_OFF, st->hb < st->size ? st->hb
+    ferry_sha256_update(&st->sha, STAGE_AUX_BUF(s) + REC_HEAD_OFF, st->hb < st->size ? st->hb
                                                                                    : st->size);
-    err = scan(a, &written, digest);
+    err = scan(s, &written, digest);
     if (err)
         return err;
-    if (written == 0 || written < st->hb || st->bad_resumes >= FERRY_AGENT_MAX_BAD_RESUMES)
+    if (written == 0 || written < st->hb || st->bad_resumes >= FERRY_STAGE_MAX_BAD_RESUMES)
         return FERRY_E_NOT_FOUND;
     /* The head must still be held back (erased in flash). */
-    err = agent_area_is_erased(&st->slot, st->d, st->hb, AGENT_CHUNK_BUF(a), FERRY_AGENT_CHUNK);
+    err = stage_area_is_erased(&st->slot, st->d, st->hb, STAGE_CHUNK_BUF(s), FERRY_STAGE_CHUNK);
     if (err <= 0)
         return err < 0 ? err : FERRY_E_NOT_FOUND;
     /* Hash what is in flash, not what the record claims. */
     for (uint32_t off = st->hb; off < written;) {
-        uint32_t n = written - off < FERRY_AGENT_CHUNK ? written - off : FERRY_AGENT_CHUNK;
-        err = ferry_area_read(&st->slot, st->d + off, AGENT_CHUNK_BUF(a), n);
+        uint32_t n = written - off < FERRY_STAGE_CHUNK ? written - off : FERRY_STAGE_CHUNK;
+        err = ferry_area_read(&st->slot, st->d + off, STAGE_CHUNK_BUF(s), n);
         if (err)
             return err;
-        ferry_sha256_update(&st->sha, AGENT_CHUNK_BUF(a), n);
+        ferry_sha256_update(&st->sha, STAGE_CHUNK_BUF(s), n);
         off += n;
     }
     ferry_sha256_ctx tmp = st->sha;
@@ -367,22 +369,22 @@ int agent_rec_resume(struct ferry_agent *a)
     return 0;
 }
 
-int agent_rec_read_head(struct ferry_agent *a, const uint8_t **head)
+int stage_rec_read_head(struct ferry_stage *s, const uint8_t **head)
 {
-    int err = read_start(a);
+    int err = read_start(s);
     if (err)
         return err == FERRY_E_NOT_FOUND ? FERRY_E_CORRUPT : err;
-    *head = AGENT_AUX_BUF(a) + REC_HEAD_OFF;
+    *head = STAGE_AUX_BUF(s) + REC_HEAD_OFF;
     return 0;
 }
 
-uint32_t agent_rec_start_len(uint32_t hb, uint32_t pu)
+uint32_t stage_rec_start_len(uint32_t hb, uint32_t pu)
 {
     uint32_t n = REC_HEAD_OFF + hb + REC_CHECK_BYTES;
     return (n + pu - 1) / pu * pu;
 }
 
-uint32_t agent_rec_entry_len(uint32_t pu)
+uint32_t stage_rec_entry_len(uint32_t pu)
 {
     uint32_t n = REC_STEP_BYTES + REC_CHECK_BYTES;
     return (n + pu - 1) / pu * pu;
