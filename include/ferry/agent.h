@@ -27,7 +27,7 @@
  * Threads: one struct ferry_agent belongs to one thread; its calls are not
  * reentrant and keep no global state. The callbacks (progress, reboot,
  * unix_time) run on the calling thread. The stack each call needs is
- * measured in bench/results.md ("Application API stack").
+ * measured on a Cortex-M3 in bench/app-stack.md.
  */
 #ifndef FERRY_AGENT_H
 #define FERRY_AGENT_H

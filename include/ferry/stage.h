@@ -47,8 +47,8 @@
  * status area): when another thread may use the same device meanwhile, the
  * port's flash ops serialize their operations. No call keeps global state.
  *
- * Stack: measured for each call in bench/results.md ("Application API
- * stack"); the deepest is ferry_stage_finish() (signature verification).
+ * Stack: measured for each call on a Cortex-M3 in bench/app-stack.md; the
+ * deepest is ferry_stage_finish() (signature verification).
  */
 #ifndef FERRY_STAGE_H
 #define FERRY_STAGE_H
