@@ -7,6 +7,15 @@ if(TARGET ferry-sim)
             ${PROJECT_BINARY_DIR}/sim-story ${FERRY_SIM_KEY_PATH})
 endif()
 
+# An update without HTTP: the sample application stages an image pushed over
+# a byte stream with the staging API (ferry/stage.h).
+if(TARGET ferry-sim AND TARGET ferry)
+  add_test(NAME stage.sim_e2e
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/stage_sim_e2e.sh ${PROJECT_BINARY_DIR}
+            ${PROJECT_BINARY_DIR}/stage-sim-e2e ${FERRY_SIM_KEY_PATH})
+  set_tests_properties(stage.sim_e2e PROPERTIES TIMEOUT 120)
+endif()
+
 # The bootloader write-locks the counter store before the handover: a hostile
 # application cannot change it, the next boot's bootloader still can.
 if(TARGET ferry-sim AND TARGET ferry_app_runtime)

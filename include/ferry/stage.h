@@ -36,7 +36,7 @@
  * the held-back head stays in the work buffer (RAM), so such a transfer
  * does not survive a reset. ferry_stage_finish() hashes the file from flash.
  *
- * Memory: struct ferry_stage (about 350 bytes) and the work buffer
+ * Memory: struct ferry_stage (480 bytes on Cortex-M) and the work buffer
  * (FERRY_STAGE_BUF_BYTES) are the caller's; nothing is allocated.
  *
  * Threads: a struct ferry_stage and its buffer belong to one thread from

@@ -4,7 +4,9 @@
  * runs on trial it checks itself and confirms. Built as v1, v2 and a faulty
  * v3 (SAMPLE_APP_HANG: it never confirms and stops feeding the watchdog).
  * With FERRY_SIM_UPDATE_URL set, a confirmed image then looks for an update
- * (sample_agent.c) and, when one is staged, resets into the bootloader.
+ * (sample_agent.c) and, when one is staged, resets into the bootloader; with
+ * FERRY_SIM_STAGE_FILE set it first stages the image pushed through that
+ * stream instead (sample_stage.c: the staging API without HTTP).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "ferry/app.h"
 #include "ferry/errors.h"
 #include "sample_agent.h"
+#include "sample_stage.h"
 #include "sim_app.h"
 #include "sim_device.h"
 
@@ -64,8 +67,9 @@ int main(void)
     sim_app_feed_watchdog();
     /* Updates only from a confirmed image: during a trial the staging slot
      * holds the image to go back to. */
-    const char *url = getenv(SAMPLE_ENV_UPDATE_URL);
-    if (url && confirmed && sample_agent_run(&b, url, SAMPLE_APP_VERSION) == SAMPLE_UPDATE_REBOOT) {
+    const char *url = getenv(SAMPLE_ENV_UPDATE_URL), *pushed = getenv(SAMPLE_ENV_STAGE_FILE);
+    if ((pushed && confirmed && sample_stage_run(&b, pushed) == SAMPLE_UPDATE_REBOOT) ||
+        (url && confirmed && sample_agent_run(&b, url, SAMPLE_APP_VERSION) == SAMPLE_UPDATE_REBOOT)) {
         sim_board_close(&b);
         fflush(stdout);
         return SIM_APP_EXIT_REBOOT;
