@@ -37,3 +37,13 @@ foreach(scenario fresh_boot update tampered watchdog_revert powercut powercut_re
   set_tests_properties(qemu.${scenario} PROPERTIES
     FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
+
+# The stack of each application-side call, measured on the target
+# (bench/app-stack.sh; the figures are in bench/app-stack.md): every call's
+# line is there, each number is above 0 and below the painted region, the
+# firmware reports no error. No thresholds: targets live in the benchmark.
+add_test(NAME qemu.app_stack
+  COMMAND sh ${PROJECT_SOURCE_DIR}/bench/app-stack.sh --check --ferry $<TARGET_FILE:ferry>
+          ${FERRY_FW_DIR})
+set_tests_properties(qemu.app_stack PROPERTIES
+  FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS bench.app_stack_smoke)
