@@ -65,5 +65,6 @@ results=bench/results.md
   echo "$download"
   echo
   echo "Cortex-M footprint and on-target cycle counts: [footprint.md](footprint.md) (\`bench/footprint.sh\`)."
+  echo "Stack of every application-side call on the Cortex-M3: [app-stack.md](app-stack.md) (\`bench/app-stack.sh\`)."
 } >"$results"
 cat "$results"
