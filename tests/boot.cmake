@@ -35,3 +35,14 @@ if(TARGET ferry_boot_fixture)
     add_test(NAME boot.attacks.${board} COMMAND test_boot_attacks ${board})
   endforeach()
 endif()
+
+# The boot record the application reads (include/ferry/boot_record.h) and
+# ferry_app_reject().
+if(TARGET ferry_boot_fixture)
+  add_executable(test_boot_record test_boot_record.c)
+  target_link_libraries(test_boot_record PRIVATE ferry_boot_fixture)
+  target_include_directories(test_boot_record PRIVATE ${FERRY_PRIV_INCLUDE_DIRS})
+  foreach(board uniform-4k stm32f4-ext-nor page-256 unit-32-zero)
+    add_test(NAME boot.record.${board} COMMAND test_boot_record ${board})
+  endforeach()
+endif()

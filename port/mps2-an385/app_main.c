@@ -26,6 +26,7 @@
 #include "cmsdk_watchdog.h"
 #include "cortexm.h"
 #include "ferry/app.h"
+#include "ferry/boot_record.h"
 #include "ferry/errors.h"
 #include "ferry/image.h"
 #include "psram_flash.h"
@@ -96,6 +97,48 @@ static void report_boot_stack(void)
     uart_puts(" bytes\n");
 }
 
+static void put_ver(const struct ferry_version *v)
+{
+    uart_put_dec(v->major);
+    uart_putc('.');
+    uart_put_dec(v->minor);
+    uart_putc('.');
+    uart_put_dec(v->patch);
+}
+
+/* One line for the fleet's telemetry: what the boot that started us did. */
+static void report_boot_record(void)
+{
+    struct ferry_boot_record r;
+    int err = ferry_app_boot_record((const void *)(uintptr_t)BOARD_BOOT_RECORD_ADDR,
+                                    FERRY_BOOT_RECORD_SIZE, &r);
+    uart_puts("[app] last boot: ");
+    if (err != 0) {
+        uart_puts("no record (");
+        uart_puts(ferry_strerror(err));
+        uart_puts(")\n");
+        return;
+    }
+    if (r.action == FERRY_BOOT_INSTALLED)
+        uart_puts("installed ");
+    else if (r.action == FERRY_BOOT_REVERTED)
+        uart_puts("reverted to ");
+    else
+        uart_puts("started ");
+    put_ver(&r.version);
+    if (r.trial)
+        uart_puts(" (on trial)");
+    if (r.action == FERRY_BOOT_REVERTED) {
+        uart_puts(": ");
+        uart_puts(ferry_boot_revert_reason_str(r.revert_reason));
+    }
+    if (r.staged_err) {
+        uart_puts("; staged image refused: ");
+        uart_puts(ferry_strerror(r.staged_err));
+    }
+    uart_puts("\n");
+}
+
 int main(void)
 {
     struct ferry_app_config cfg = {.buf = scratch, .buf_len = sizeof scratch};
@@ -104,6 +147,7 @@ int main(void)
     uart_init();
     say(" running\n");
     report_boot_stack();
+    report_boot_record();
     psram_flash_areas(&cfg.primary, &cfg.staging, &cfg.status);
     int err = ferry_app_get_state(&cfg, &state);
     if (err != 0) {

@@ -45,6 +45,7 @@
 #include "device_ids.h"
 #include "ferry/agent.h"
 #include "ferry/app.h"
+#include "ferry/boot_record.h"
 #include "ferry/boot.h"
 #include "ferry/counter_flash.h"
 #include "ferry/crypto.h"
@@ -145,6 +146,28 @@ static int call_confirm(void *ctx)
     (void)ctx;
     HIDE(fn);
     return fn(&b.app);
+}
+
+/* ferry_app_reject on a confirmed image: the refusal (FERRY_E_STATE) reads
+ * the same status as a rejection of a trial image, which only adds a store. */
+static int call_reject_confirmed(void *ctx)
+{
+    int (*fn)(const struct ferry_app_config *) = ferry_app_reject;
+    (void)ctx;
+    HIDE(fn);
+    int err = fn(&b.app);
+    return err == FERRY_E_STATE ? 0 : err ? err : FERRY_E_STATE;
+}
+
+static uint8_t boot_record[FERRY_BOOT_RECORD_SIZE];
+
+static int call_boot_record(void *ctx)
+{
+    int (*fn)(const void *, size_t, struct ferry_boot_record *) = ferry_app_boot_record;
+    struct ferry_boot_record rec;
+    (void)ctx;
+    HIDE(fn);
+    return fn(boot_record, sizeof boot_record, &rec);
 }
 
 static int call_stage_init(void *ctx)
@@ -539,6 +562,13 @@ int main(void)
     measure("ferry_app_confirm", call_confirm);
     check_err(ferry_app_get_state(&b.app, &b.state), "after confirm");
     check(b.state == FERRY_APP_CONFIRMED, "ferry_app_confirm", "v2 is not confirmed");
+    measure("ferry_app_reject:confirmed", call_reject_confirmed);
+    /* The record of that boot, as a bootloader would leave it. */
+    struct ferry_boot_recorder rec;
+    struct ferry_boot_hooks hooks;
+    ferry_boot_recorder_init(&rec, NULL, &hooks);
+    ferry_boot_record_encode(&rec, &b.boot_res, boot_record);
+    measure("ferry_app_boot_record", call_boot_record);
 
     report();
     uart_puts("[stack] done\n");

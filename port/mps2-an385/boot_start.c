@@ -16,7 +16,10 @@
  *     raises it for a confirmed image;
  *   - right before the jump the counter store is made read-only until the
  *     next reset (cortexm_mpu.h), so the application cannot erase or lower
- *     it. A board whose lock cannot be set stays in the bootloader.
+ *     it. A board whose lock cannot be set stays in the bootloader;
+ *   - what the boot did goes to the application as the boot record
+ *     (ferry/boot_record.h) at BOARD_BOOT_RECORD_ADDR, written last, in the
+ *     builds that link boot_handoff_record.c (boot_handoff.h).
  */
 #include <stdint.h>
 #include "board.h"
@@ -26,6 +29,7 @@
 #include "cortexm_mpu.h"
 #include "device_ids.h"
 #include "ferry/boot.h"
+#include "boot_handoff.h"
 #include "ferry/counter_flash.h"
 #include "ferry/errors.h"
 #include "psram_flash.h"
@@ -85,6 +89,7 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
         halt("counter store unusable, staying in the bootloader", err);
     if (before_boot)
         before_boot(&cfg);
+    boot_handoff_begin(&cfg);
     err = ferry_boot(&cfg, &res);
     if (err != 0)
         halt("nothing to run, staying in the bootloader", err);
@@ -99,6 +104,7 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
     if (err != 0)
         halt("cannot lock the counter store, staying in the bootloader", err);
     boot_report_locked(BOARD_COUNTER_ADDR, BOARD_COUNTER_SIZE);
+    boot_handoff_end(&res);
     boot_report_jump(vtor);
     cortexm_start_application(vtor);
 }

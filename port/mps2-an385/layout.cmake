@@ -19,6 +19,10 @@ set(BOARD_BOOT_RAM_SIZE   0x00008000) # 32 KiB: .data, .bss, then the stack
 set(BOARD_BOOT_STACK_SIZE 0x00002000) # 8 KiB at the top of the boot RAM
 set(BOARD_APP_RAM_BASE    0x20010000)
 set(BOARD_APP_RAM_SIZE    0x00010000) # 64 KiB
+# The boot record (docs/boot-record.md): written by the bootloader right
+# before the jump, read by the application. In the unused RAM between the
+# two, so neither's startup code (.data copy, .bss clear) touches it.
+set(BOARD_BOOT_RECORD_ADDR 0x2000FF00) # 96 bytes used, 256 reserved
 
 # The flash: the 16 MiB PSRAM, with the geometry of a Winbond W25Q128JV
 # (16 MiB QSPI NOR, 4 KiB sectors, 256-byte pages, erased to 0xFF) mapped
@@ -64,4 +68,5 @@ set(BOARD_LAYOUT_VARS
   BOARD_APP_RAM_BASE BOARD_APP_RAM_SIZE BOARD_FLASH_BASE BOARD_FLASH_SIZE BOARD_SECTOR_SIZE
   BOARD_PROGRAM_UNIT BOARD_PRIMARY_OFF BOARD_PRIMARY_SIZE BOARD_STAGING_OFF BOARD_STAGING_SIZE
   BOARD_STATUS_OFF BOARD_STATUS_SIZE BOARD_HEADER_SIZE BOARD_VECTOR_ALIGN BOARD_CPU_HZ
-  BOARD_TRIAL_WDOG_TICKS BOARD_CARD_OFF BOARD_CARD_SIZE BOARD_COUNTER_OFF BOARD_COUNTER_SIZE)
+  BOARD_TRIAL_WDOG_TICKS BOARD_CARD_OFF BOARD_CARD_SIZE BOARD_COUNTER_OFF BOARD_COUNTER_SIZE
+  BOARD_BOOT_RECORD_ADDR)

@@ -39,6 +39,7 @@ int main(void)
         printf("[app] not running on a simulated device (%s)\n", ferry_strerror(err));
         return 1;
     }
+    sim_app_print_boot_record();
     err = ferry_app_get_state(&b.app, &st);
     if (err) {
         printf("[app] cannot read the boot status: %s\n", ferry_strerror(err));

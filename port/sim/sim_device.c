@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ferry/app.h"
+#include "ferry/boot_record.h"
 #include "ferry/errors.h"
 #include "ferry_host.h"
 #include "sim_board.h"
@@ -206,11 +207,15 @@ static int boot_once(const struct opts *o, uint8_t **payload, uint32_t *len, int
 {
     struct sim_board b;
     struct ferry_boot_result res;
+    struct ferry_boot_recorder recorder;
+    uint8_t record[FERRY_BOOT_RECORD_SIZE];
+    char record_hex[2 * FERRY_BOOT_RECORD_SIZE + 1];
     int err = open_board(o, &b);
     if (err)
         return err;
     if (o->card)
         (void)sim_card_stage(o->card, &b.cfg); /* reported; never stops the boot */
+    ferry_boot_recorder_init(&recorder, &b.cfg.hooks, &b.cfg.hooks);
     err = ferry_boot(&b.cfg, &res);
     if (err) {
         printf("[boot] no valid image to run (%s): staying in the bootloader\n", ferry_strerror(err));
@@ -223,7 +228,13 @@ static int boot_once(const struct opts *o, uint8_t **payload, uint32_t *len, int
         *payload = malloc(*len);
         err = *payload ? ferry_area_read(&b.cfg.primary, res.image.header_size, *payload, *len)
                        : FERRY_E_NOSPC;
-        /* The handover: lock what the application must not write. */
+        /* The handover: lock what the application must not write, leave
+         * the boot record where the application looks. */
+        ferry_boot_record_encode(&recorder, &res, record);
+        for (unsigned i = 0; i < FERRY_BOOT_RECORD_SIZE; i++)
+            snprintf(record_hex + 2 * i, 3, "%02x", record[i]);
+        if (!err && setenv(SIM_ENV_BOOT_RECORD, record_hex, 1) != 0)
+            err = FERRY_E_NOSPC;
         if (!err)
             err = sim_board_lock_counter(&b);
         if (!err && setenv(SIM_BOARD_ENV_LOCKS, b.desc->counter.size ? "counter" : "", 1) != 0)

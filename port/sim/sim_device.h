@@ -13,6 +13,9 @@
 #define SIM_ENV_DIR   "FERRY_SIM_DIR"    /* the device's flash directory */
 #define SIM_ENV_BOARD "FERRY_SIM_BOARD"  /* board name */
 #define SIM_ENV_WDT   "FERRY_SIM_WDT_FD" /* pipe fd: one byte = one watchdog feed */
+/* The boot record (ferry/boot_record.h) in hex: the simulator's stand-in for
+ * the RAM a bootloader hands to the application. Set for one run only. */
+#define SIM_ENV_BOOT_RECORD "FERRY_SIM_BOOT_RECORD"
 
 /* How an application run ended, as the bootloader process saw it. */
 enum sim_app_end {

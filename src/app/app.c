@@ -4,6 +4,10 @@
 #include "ferry/errors.h"
 #include "status_priv.h"
 
+/* Set by ferry_app_reject(): this run's trial image is failed. Process-wide
+ * on purpose (a device runs one image); the only state this file keeps. */
+static volatile int rejected;
+
 static int read_status(const struct ferry_app_config *cfg, struct ferry_status_ctx *sc,
                        struct ferry_status *st)
 {
@@ -48,5 +52,19 @@ int ferry_app_confirm(const struct ferry_app_config *cfg)
         err = is_trial(&st, &trial);
     if (err || !trial)
         return err;
+    if (rejected)
+        return FERRY_E_STATE;
     return ferry_status_mark(&sc, &st, FERRY_MARK_CONFIRMED(st.units));
+}
+
+int ferry_app_reject(const struct ferry_app_config *cfg)
+{
+    enum ferry_app_state state;
+    int err = ferry_app_get_state(cfg, &state);
+    if (err)
+        return err;
+    if (state != FERRY_APP_TRIAL)
+        return FERRY_E_STATE;
+    rejected = 1;
+    return 0;
 }

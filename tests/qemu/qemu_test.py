@@ -79,9 +79,11 @@ def update(b, args):
                 "[boot] install complete, copy checked: v2.0.0",
                 "[boot] trial boot (watchdog armed): v2.0.0")
     app_ran(boot, "2.0.0", "on trial: self-test passed, image confirmed")
-    ok("boot 1: v2 verified, installed, started on trial, confirmed itself")
+    boot.expect("[app] last boot: installed 2.0.0 (on trial)")
+    ok("boot 1: v2 verified, installed, started on trial, confirmed itself; the boot record says so")
     boot = b.boot()
     app_ran(boot, "2.0.0", "is confirmed")
+    boot.expect("[app] last boot: started 2.0.0\n")
     boot.refuse("installing", "reverting", "trial boot")
     ok("boot 2: v2 runs confirmed, nothing installed again")
     if not b.primary_holds(b.image(V2)):
@@ -131,7 +133,8 @@ def tampered(b, args):
         before = b.read(0, b.staging[0] + b.staging[1])
         for n in (1, 2):
             boot = b.boot()
-            boot.expect("[boot] staging: image rejected, nothing installed: " + reason)
+            boot.expect("[boot] staging: image rejected, nothing installed: " + reason,
+                        "[app] last boot: started 1.0.0; staged image refused: " + reason)
             boot.refuse("installing")
             app_ran(boot, "1.0.0", "is confirmed")
         if b.read(0, b.staging[0] + b.staging[1]) != before:
@@ -160,7 +163,9 @@ def watchdog_revert(b, args):
     boot = b.boot()
     boot.expect("[boot] trial image not confirmed: reverting", "[boot] revert complete",
                 "[boot] staging: image rejected, nothing installed: "
-                "image was reverted after a failed trial")
+                "image was reverted after a failed trial",
+                "[app] last boot: reverted to 2.0.0: the trial image was not confirmed; "
+                "staged image refused: image was reverted after a failed trial")
     app_ran(boot, "2.0.0", "is confirmed")
     ok("next boot: reverted to v2, which runs confirmed; v3 is refused")
     boot = b.boot()
