@@ -19,6 +19,7 @@ PACKAGES=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # firmware toolchain and its C library
   dpkg-dev                        # 'apt-get source bearssl/http-parser/jsmn' unpacks with dpkg-source
   dosfstools mtools               # FAT tests: mkfs.fat, fsck.fat and mcopy are the judges
+  libp11-kit-dev softhsm2         # PKCS#11 token keys in ferry (p11-kit) and their tests on a software token
 )
 
 # The firmware compiles BearSSL and http-parser from Debian's source packages

@@ -74,12 +74,15 @@ refuse ed.pem "private key of an unsupported type: only EC P-256 (prime256v1) ke
 openssl pkey -in ed.pem -pubout -out edpub.pem
 refuse edpub.pem "Ed25519 public key: only EC P-256 (prime256v1) keys are supported"
 
+# Encrypted PKCS#8 keys need their passphrase (tests/cli/encrypted_keys.sh
+# reads them with it).
+unset FERRY_KEY_PASSPHRASE || true
 openssl pkey -in pkcs8.pem -aes256 -passout pass:secret -out encrypted.pem
-refuse encrypted.pem "encrypted private key: decrypt it first"
+refuse encrypted.pem "encrypted private key: give its passphrase with --passphrase-file FILE or the environment variable FERRY_KEY_PASSPHRASE"
 # The legacy OpenSSL encryption of a SEC1 key: PEM headers inside the block.
 openssl ec -in sec1.pem -aes256 -passout pass:secret -out legacy-enc.pem 2>/dev/null
 grep -q "^Proc-Type: 4,ENCRYPTED" legacy-enc.pem || fail "expected a Proc-Type header from openssl ec -aes256"
-refuse legacy-enc.pem 'PEM block "EC PRIVATE KEY" is encrypted (Proc-Type: 4,ENCRYPTED): ferry cannot read encrypted keys; decrypt it first'
+refuse legacy-enc.pem 'PEM block "EC PRIVATE KEY" is encrypted the legacy OpenSSL way (Proc-Type: 4,ENCRYPTED): ferry reads encrypted keys as PKCS#8 only; convert it (openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY8.pem)'
 
 openssl pkey -in pkcs8.pem -pubout -ec_conv_form compressed -out compressed.pem
 refuse compressed.pem "compressed public point"

@@ -276,18 +276,6 @@ void cli_format_version(const struct ferry_version *v, char *out, size_t outlen)
     }
 }
 
-int cli_load_key(const char *cmd, const char *path, int need_private, struct ferry_host_key *k)
-{
-    char err[256];
-    if (ferry_host_key_load(path, k, err, sizeof err) != 0) {
-        return cli_fail(cmd, "%s: %s", path, err);
-    }
-    if (need_private && !k->has_private) {
-        return cli_fail(cmd, "%s: a public key cannot sign: give the private key", path);
-    }
-    return 0;
-}
-
 int cli_resolve_ids(const char *cmd, const char *vendor_arg, const char *class_arg,
                     uint8_t vendor_out[16], uint8_t class_out[16])
 {

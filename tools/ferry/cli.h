@@ -73,9 +73,64 @@ int cli_parse_version(const char *s, struct ferry_version *v, char *err, size_t 
 /* "1.2.3" or "1.2.3+4" (build shown when non-zero). */
 void cli_format_version(const struct ferry_version *v, char *out, size_t outlen);
 
-/* Loads a key, reporting failures as "<cmd>: <path>: <reason>". With
- * need_private, a public key is refused. 0 or CLI_EXIT_FAIL. */
+/*
+ * Where keys come from, for every command that reads one (docs/cli.md,
+ * "Keys"): the PKCS#11 module and PIN of a -k 'pkcs11:...' URI, and the
+ * passphrase of an encrypted key. An option wins over its environment
+ * variable (FERRY_PKCS11_MODULE, FERRY_PKCS11_PIN, FERRY_KEY_PASSPHRASE).
+ * A command lists CLI_KEY_OPTS in its options and hands every option id it
+ * does not know to cli_key_option.
+ */
+enum { CLI_OPT_PKCS11_MODULE = 1001, CLI_OPT_PIN_FILE, CLI_OPT_PASSPHRASE_FILE };
+
+#define CLI_KEY_OPTS                                        \
+    { "pkcs11-module", 0, 1, CLI_OPT_PKCS11_MODULE },       \
+    { "pin-file", 0, 1, CLI_OPT_PIN_FILE },                 \
+    { "passphrase-file", 0, 1, CLI_OPT_PASSPHRASE_FILE }
+
+/* Their lines in a command's --help. */
+#define CLI_KEY_HELP                                                                      \
+    "  --pkcs11-module PATH     PKCS#11 module for a -k 'pkcs11:...' key (default:\n"    \
+    "                           $FERRY_PKCS11_MODULE, else the URI's module-path)\n"     \
+    "  --pin-file FILE          the token's user PIN: first line of FILE (default:\n"    \
+    "                           $FERRY_PKCS11_PIN); never on the command line\n"         \
+    "  --passphrase-file FILE   passphrase of an encrypted key: first line of FILE\n"    \
+    "                           (default: $FERRY_KEY_PASSPHRASE)\n"
+
+/* Records the value of a key option. 1 if `opt` was one, else 0. */
+int cli_key_option(int opt, const char *value);
+
+/*
+ * A secret from --pin-file / --passphrase-file FILE (its first line, without
+ * the line end: what `openssl -passin file:FILE` reads), else from the
+ * environment variable `env` (the whole value), into buf (NUL-terminated).
+ * 1 found, 0 neither given, -1 after reporting "<cmd>: FILE: ..."
+ * (unreadable, empty first line, too long). buf is wiped on failure.
+ */
+int cli_read_secret(const char *cmd, const char *file, const char *env, char *buf, size_t cap,
+                    size_t *len);
+
+/* The --passphrase-file value recorded by cli_key_option (NULL if none). */
+const char *cli_passphrase_file(void);
+
+/* Loads a key: a PEM file (encrypted ones with the passphrase) or a PKCS#11
+ * URI, reporting failures as "<cmd>: <path>: <reason>". With need_private, a
+ * public key is refused. 0 or CLI_EXIT_FAIL. */
 int cli_load_key(const char *cmd, const char *path, int need_private, struct ferry_host_key *k);
+
+/*
+ * A detached signature file for ferry sign / ferry publish --signature-in:
+ * a DER ECDSA-Sig-Value (what `openssl pkeyutl -sign` and most signing
+ * services write) or 64 raw bytes r||s, told apart by their form. It must
+ * verify over `hash` with k's public key (named key_name in messages).
+ * 0 with raw r||s in sig, or CLI_EXIT_FAIL after reporting one line.
+ */
+int cli_read_signature(const char *cmd, const char *path, const char *key_name,
+                       const struct ferry_host_key *k, const uint8_t hash[32], uint8_t sig[64]);
+
+/* Writes the 32-byte digest to sign to `path` (created or replaced).
+ * 0 or CLI_EXIT_FAIL after reporting. */
+int cli_write_digest(const char *cmd, const char *path, const uint8_t digest[32]);
 
 /* Vendor and class IDs from --vendor / --device-class arguments (either may
  * be NULL: the vendor defaults to CLI_DEFAULT_VENDOR; class_out is left alone

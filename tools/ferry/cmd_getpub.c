@@ -13,6 +13,7 @@ enum { OPT_KEY = 1, OPT_FORMAT };
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
     { "format", 0, 1, OPT_FORMAT },
+    CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
 
@@ -20,16 +21,20 @@ static const struct cli_opt OPTS[] = {
 
 static void help(void)
 {
-    printf("usage: ferry getpub -k KEY.pem [-k KEY2.pem ...] [--format pem|c|id]\n"
+    printf("usage: ferry getpub -k KEY [-k KEY2 ...] [--format pem|c|id]\n"
+           "                    [--pkcs11-module PATH] [--pin-file FILE]\n"
+           "                    [--passphrase-file FILE]\n"
            "\n"
-           "Prints the public key of each KEY (private or public PEM).\n"
+           "Prints the public key of each KEY: a PEM file (private, public or encrypted\n"
+           "private key) or a PKCS#11 URI ('pkcs11:token=LABEL;object=LABEL').\n"
            "\n"
-           "  -k, --key FILE     key file; repeat for several keys (up to %d)\n"
-           "  --format pem       SubjectPublicKeyInfo PEM (default)\n"
-           "  --format c         C source defining ferry_trusted_keys[] and\n"
-           "                     ferry_trusted_key_count for the bootloader\n"
-           "  --format id        the key ID: SHA-256 of the uncompressed point, in hex\n"
-           "  -h, --help         this text\n", KEYS_MAX);
+           "  -k, --key KEY            key; repeat for several keys (up to %d)\n"
+           "  --format pem             SubjectPublicKeyInfo PEM (default)\n"
+           "  --format c               C source defining ferry_trusted_keys[] and\n"
+           "                           ferry_trusted_key_count for the bootloader\n"
+           "  --format id              the key ID: SHA-256 of the uncompressed point, in hex\n"
+           CLI_KEY_HELP
+           "  -h, --help               this text\n", KEYS_MAX);
 }
 
 static void print_c_bytes(const uint8_t *p, size_t len, const char *indent)
@@ -84,7 +89,11 @@ int cmd_getpub(int argc, char **argv)
         case OPT_FORMAT: format = v; break;
         case CLI_OPT_HELP: help(); return CLI_EXIT_OK;
         case CLI_ARG: return cli_usage(cmd, "unexpected argument '%s'", v);
-        default: return CLI_EXIT_USAGE;
+        default:
+            if (cli_key_option(opt, v)) {
+                break;
+            }
+            return CLI_EXIT_USAGE;
         }
     }
     if (n == 0) {

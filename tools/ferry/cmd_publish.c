@@ -23,7 +23,10 @@
 #include "ferry/errors.h"
 #include "publish.h"
 
-enum { OPT_KEY = 1, OPT_REPO, OPT_IMAGE_KEY, OPT_DOWNGRADE, OPT_VERIFY_REPO, OPT_EXPIRES };
+enum {
+    OPT_KEY = 1, OPT_REPO, OPT_IMAGE_KEY, OPT_DOWNGRADE, OPT_VERIFY_REPO, OPT_EXPIRES,
+    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB,
+};
 
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
@@ -32,6 +35,10 @@ static const struct cli_opt OPTS[] = {
     { "allow-downgrade", 0, 0, OPT_DOWNGRADE },
     { "verify-repo", 0, 1, OPT_VERIFY_REPO },
     { "expires", 0, 1, OPT_EXPIRES },
+    { "digest-out", 0, 1, OPT_DIGEST_OUT },
+    { "signature-in", 0, 1, OPT_SIGNATURE_IN },
+    { "pub", 0, 1, OPT_PUB },
+    CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
 
@@ -41,10 +48,14 @@ static const struct cli_opt OPTS[] = {
 
 static void help(void)
 {
-    printf("usage: ferry publish -k RELEASE_KEY.pem [--repo DIR] [--image-key KEY.pem ...]\n"
-           "                     [--allow-downgrade] [--expires WHEN] IMAGE.img...\n"
-           "       ferry publish --verify-repo DIR -k KEY.pem [-k KEY2.pem ...]\n"
-           "                     [--image-key KEY.pem ...]\n"
+    printf("usage: ferry publish -k RELEASE_KEY [--repo DIR] [--image-key KEY ...]\n"
+           "                     [--allow-downgrade] [--expires WHEN] [--pkcs11-module PATH]\n"
+           "                     [--pin-file FILE] [--passphrase-file FILE] IMAGE.img...\n"
+           "       ferry publish --digest-out DIGEST --image-key KEY [--repo DIR]\n"
+           "                     [--allow-downgrade] [--expires UTC-TIME] IMAGE.img\n"
+           "       ferry publish --signature-in SIG --pub PUB.pem [the options of the\n"
+           "                     --digest-out run] IMAGE.img\n"
+           "       ferry publish --verify-repo DIR -k KEY [-k KEY2 ...] [--image-key KEY ...]\n"
            "\n"
            "Adds signed images to a static release repository and makes each the current\n"
            "release of its device class: DIR/<class-uuid>/images/<version>-<digest>.img,\n"
@@ -54,8 +65,9 @@ static void help(void)
            "without --expires changes nothing. Any web server can serve DIR (see\n"
            "docs/repository.md).\n"
            "\n"
-           "  -k, --key FILE        release key (private) that signs the manifests; with\n"
-           "                        --verify-repo: a trusted manifest key, public or private\n"
+           "  -k, --key KEY         release key (private) that signs the manifests: a PEM\n"
+           "                        file or a PKCS#11 URI; with --verify-repo: a trusted\n"
+           "                        manifest key, public or private\n"
            "  --repo DIR            the repository (default \"%s\"; created if missing)\n"
            "  --image-key FILE      key the images must be signed by (repeatable; default:\n"
            "                        the release key)\n"
@@ -66,6 +78,15 @@ static void help(void)
            "                        a UTC time YYYY-MM-DDTHH:MM:SSZ; publish again before\n"
            "                        then (the same image is re-signed with a new expiry)\n"
            "  --verify-repo DIR     check every manifest, signature and image in DIR\n"
+           "  --digest-out DIGEST   detached signing, step 1: no release key; plan the\n"
+           "                        release, write nothing to DIR, write the 32-byte\n"
+           "                        SHA-256 of the manifest to sign to DIGEST\n"
+           "  --signature-in SIG    step 2: the same command with SIG (DER or raw r||s)\n"
+           "                        instead of --digest-out: the manifest is planned again,\n"
+           "                        SIG checked against it with --pub, then published\n"
+           "  --pub KEY             the release key's public half (with --signature-in;\n"
+           "                        also the default --image-key)\n"
+           CLI_KEY_HELP
            "  -h, --help            this text\n", DEFAULT_REPO);
 }
 
@@ -75,12 +96,50 @@ struct publish_args {
     const char *image_keys[KEYS_MAX];
     unsigned image_key_count;
     const char *repo, *verify_repo;
+    const char *digest_out, *signature_in, *pub;
+    const char *expires_text;
     const char *images[IMAGES_MAX];
     unsigned image_count;
     int allow_downgrade;
     int has_expires;
     uint32_t expires; /* Unix time, from --expires */
 };
+
+/* Detached signing: both runs must plan the very same manifest, so one image
+ * per run and an expiry that does not depend on when the command runs. */
+static int check_detached_args(const char *cmd, const struct publish_args *a)
+{
+    if (a->digest_out != NULL && a->signature_in != NULL) {
+        return cli_usage(cmd, "--digest-out and --signature-in are the two steps of detached "
+                         "signing: give one");
+    }
+    if (a->key_count > 0) {
+        return cli_usage(cmd, "%s: give no -k (the release key is not here)",
+                         a->digest_out != NULL ? "--digest-out" : "--signature-in");
+    }
+    if (a->digest_out != NULL && a->pub != NULL) {
+        return cli_usage(cmd, "--pub goes with --signature-in; with --digest-out give "
+                         "--image-key");
+    }
+    if (a->digest_out != NULL && a->image_key_count == 0) {
+        return cli_usage(cmd, "--digest-out needs --image-key KEY (the key the image must be "
+                         "signed by: there is no release key to default to)");
+    }
+    if (a->signature_in != NULL && a->pub == NULL) {
+        return cli_usage(cmd, "--signature-in needs --pub PUB.pem (the release key's public "
+                         "half, to check the signature before anything is written)");
+    }
+    if (a->image_count != 1) {
+        return cli_usage(cmd, "detached signing publishes one IMAGE.img per run (one "
+                         "manifest to sign)");
+    }
+    if (a->has_expires && strchr(a->expires_text, '-') == NULL) {
+        return cli_usage(cmd, "--expires %s: with detached signing give a UTC time "
+                         "(YYYY-MM-DDTHH:MM:SSZ), not a duration, so that both steps write "
+                         "the same manifest", a->expires_text);
+    }
+    return CLI_EXIT_OK;
+}
 
 static int collect(int argc, char **argv, struct publish_args *a, int *done)
 {
@@ -113,8 +172,12 @@ static int collect(int argc, char **argv, struct publish_args *a, int *done)
                 return cli_usage(cmd, "--expires %s", why);
             }
             a->has_expires = 1;
+            a->expires_text = v;
             break;
         }
+        case OPT_DIGEST_OUT: a->digest_out = v; break;
+        case OPT_SIGNATURE_IN: a->signature_in = v; break;
+        case OPT_PUB: a->pub = v; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->image_count == IMAGES_MAX) {
@@ -122,11 +185,27 @@ static int collect(int argc, char **argv, struct publish_args *a, int *done)
             }
             a->images[a->image_count++] = v;
             break;
-        default: return CLI_EXIT_USAGE;
+        default:
+            if (cli_key_option(opt, v)) {
+                break;
+            }
+            return CLI_EXIT_USAGE;
         }
     }
+    int detached = a->digest_out != NULL || a->signature_in != NULL;
+    if (a->verify_repo != NULL && (detached || a->pub != NULL)) {
+        return cli_usage(cmd, "--verify-repo DIR takes only -k and --image-key");
+    }
+    if (detached) {
+        return check_detached_args(cmd, a);
+    }
+    if (a->pub != NULL) {
+        return cli_usage(cmd, "--pub goes with --signature-in (completing a detached "
+                         "signature)");
+    }
     if (a->key_count == 0) {
-        return cli_usage(cmd, "missing -k KEY.pem (the release key that signs manifests)");
+        return cli_usage(cmd, "missing -k KEY.pem (the release key that signs manifests), or "
+                         "--digest-out DIGEST for detached signing");
     }
     if (a->verify_repo != NULL) {
         if (a->repo != NULL || a->image_count > 0 || a->allow_downgrade || a->has_expires) {
@@ -173,6 +252,7 @@ struct plan {
     char text[REPO_MANIFEST_MAX + 1];
     size_t text_len;
     uint8_t sig[REPO_SIG_SIZE];
+    uint8_t digest[32]; /* SHA-256 of text */
 };
 
 static int plan_paths(const char *cmd, const char *repo, struct plan *pl)
@@ -258,6 +338,27 @@ static int check_order(const char *cmd, const struct plan *pl, int allow_downgra
     return CLI_EXIT_OK;
 }
 
+/* The manifest's signature: made with the release key, or (--digest-out)
+ * only its digest kept, or (--signature-in) the given signature checked
+ * against this very manifest. */
+static int sign_manifest(const char *cmd, const struct publish_args *a,
+                         const struct ferry_host_key *key, struct plan *pl)
+{
+    char err[320];
+    ferry_sha256(pl->text, pl->text_len, pl->digest);
+    if (a->digest_out != NULL) {
+        return CLI_EXIT_OK;
+    }
+    if (a->signature_in != NULL) {
+        memcpy(pl->sig, key->id, 32);
+        return cli_read_signature(cmd, a->signature_in, a->pub, key, pl->digest, pl->sig + 32);
+    }
+    if (repo_manifest_sign(key, pl->text, pl->text_len, pl->sig, err, sizeof err) != 0) {
+        return cli_fail(cmd, "%s: cannot sign the manifest: %s", a->keys[0], err);
+    }
+    return CLI_EXIT_OK;
+}
+
 static int make_plan(const char *cmd, const struct publish_args *a,
                      const struct ferry_verify_policy *pol, const struct ferry_host_key *key,
                      struct plan *pl)
@@ -311,8 +412,12 @@ static int make_plan(const char *cmd, const struct publish_args *a,
         m->expires = a->expires;
     }
     pl->text_len = repo_manifest_format(m, pl->text, sizeof pl->text);
-    if (pl->text_len == 0 || repo_manifest_sign(key, pl->text, pl->text_len, pl->sig) != 0) {
+    if (pl->text_len == 0) {
         return cli_fail(cmd, "%s: cannot make the manifest", pl->path);
+    }
+    rc = sign_manifest(cmd, a, key, pl);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
     }
     char why[160];
     if (repo_manifest_device_check(pl->text, pl->text_len, m, why, sizeof why) != 0) {
@@ -385,9 +490,39 @@ static int execute(const char *cmd, struct plan *pl)
     return CLI_EXIT_OK;
 }
 
+/* --digest-out: the release is planned and checked, nothing in the
+ * repository changes; the digest of its manifest goes to the file. */
+static int plan_only(const char *cmd, const struct publish_args *a,
+                     const struct ferry_verify_policy *pol)
+{
+    struct plan *pl = calloc(1, sizeof *pl);
+    if (pl == NULL) {
+        return cli_fail(cmd, "out of memory");
+    }
+    pl->path = a->images[0];
+    int rc = make_plan(cmd, a, pol, NULL, pl);
+    if (rc == CLI_EXIT_OK) {
+        rc = cli_write_digest(cmd, a->digest_out, pl->digest);
+    }
+    if (rc == CLI_EXIT_OK) {
+        char version[40];
+        cli_format_version(&pl->next.version, version, sizeof version);
+        printf("planned %s: version %s, sequence %lu; nothing published. Sign the 32-byte "
+               "SHA-256 in %s, then run this command again with --signature-in SIG --pub "
+               "PUB.pem instead of --digest-out\nmanifest: %s\n", pl->manifest_path, version,
+               (unsigned long)pl->next.sequence, a->digest_out, pl->text);
+    }
+    free(pl->data);
+    free(pl);
+    return rc;
+}
+
 static int publish(const char *cmd, const struct publish_args *a, const struct ferry_host_key *key,
                    const struct ferry_verify_policy *pol)
 {
+    if (a->digest_out != NULL) {
+        return plan_only(cmd, a, pol);
+    }
     if (repo_mkdir(a->repo) != 0) {
         return cli_fail(cmd, "%s: cannot create the repository: %s", a->repo, strerror(errno));
     }
@@ -445,8 +580,13 @@ int cmd_publish(int argc, char **argv)
     if (a.repo == NULL) {
         a.repo = DEFAULT_REPO;
     }
+    if (a.digest_out != NULL) {
+        struct ferry_verify_policy pol = { .keys = image_keys, .key_count = a.image_key_count };
+        return publish(cmd, &a, NULL, &pol);
+    }
     struct ferry_host_key key;
-    if (cli_load_key(cmd, a.keys[0], 1, &key) != 0) {
+    if (cli_load_key(cmd, a.signature_in != NULL ? a.pub : a.keys[0], a.signature_in == NULL,
+                     &key) != 0) {
         return CLI_EXIT_FAIL;
     }
     if (a.image_key_count == 0) {

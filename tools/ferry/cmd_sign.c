@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ferry sign: raw application binary in, signed Ferry image out.
+ * ferry sign: raw application binary in, signed Ferry image out. The key is
+ * a PEM file or a PKCS#11 token key; for signers ferry cannot reach (a cloud
+ * KMS, an offline signing room) signing is split in two (docs/keys.md):
+ *
+ *   --digest-out D   IN.bin -> OUT (unsigned image) and D (its 32-byte digest)
+ *   --signature-in S IN (that unsigned image) + S + --pub KEY -> OUT (signed)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,12 +14,15 @@
 
 #include "cli.h"
 #include "ferry/byteorder.h"
+#include "ferry/crypto.h"
 #include "ferry/errors.h"
 #include "ferry/image.h"
+#include "ferry/memflash.h"
 
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
     OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED, OPT_RAW,
+    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -31,20 +39,32 @@ static const struct cli_opt OPTS[] = {
     { "vector-align", 0, 1, OPT_VECTOR_ALIGN },
     { "unaligned", 0, 0, OPT_UNALIGNED },
     { "raw", 0, 0, OPT_RAW },
+    { "digest-out", 0, 1, OPT_DIGEST_OUT },
+    { "signature-in", 0, 1, OPT_SIGNATURE_IN },
+    { "pub", 0, 1, OPT_PUB },
+    CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
 
 static void help(void)
 {
-    printf("usage: ferry sign -k KEY.pem --version X.Y.Z[+BUILD] --device-class ID\n"
+    printf("usage: ferry sign -k KEY --version X.Y.Z[+BUILD] --device-class ID\n"
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
            "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
-           "                  [--name TEXT] [--revert] [--permanent] [--raw] IN.bin OUT.img\n"
+           "                  [--name TEXT] [--revert] [--permanent] [--raw]\n"
+           "                  [--pkcs11-module PATH] [--pin-file FILE]\n"
+           "                  [--passphrase-file FILE] IN.bin OUT.img\n"
+           "       ferry sign --digest-out DIGEST --version X.Y.Z[+BUILD] --device-class ID\n"
+           "                  [the options above but -k] IN.bin UNSIGNED.img\n"
+           "       ferry sign --signature-in SIG --pub PUB.pem UNSIGNED.img OUT.img\n"
            "\n"
            "Wraps the raw binary IN.bin (linked to run at slot start + header size) into a\n"
-           "signed Ferry image. The same inputs always give the same bytes.\n"
+           "signed Ferry image. With a key in memory the same inputs always give the same\n"
+           "bytes (RFC 6979); a token chooses its own nonce.\n"
            "\n"
-           "  -k, --key FILE           P-256 private key (PEM: PKCS#8 or SEC1)\n"
+           "  -k, --key KEY            P-256 private key: a PEM file (PKCS#8, encrypted\n"
+           "                           PKCS#8 or SEC1) or a PKCS#11 URI\n"
+           "                           'pkcs11:token=LABEL;object=LABEL'\n"
            "  --version X.Y.Z[+B]      major, minor 0..255, patch 0..65535, build 0..2^32-1\n"
            "  --device-class ID        device class: a UUID, or a name hashed into a UUID v5\n"
            "                           in the vendor's namespace\n"
@@ -64,6 +84,13 @@ static void help(void)
            "  --permanent              install without a trial run (no confirm needed)\n"
            "  --raw                    sign IN as raw bytes whatever it looks like (the host\n"
            "                           simulator's payloads are host ELF executables)\n"
+           CLI_KEY_HELP
+           "  --digest-out DIGEST      detached signing, step 1: no key; write the image\n"
+           "                           unsigned (key ID and signature zero) to the output\n"
+           "                           and the 32-byte SHA-256 to sign to DIGEST\n"
+           "  --signature-in SIG       step 2: complete the unsigned image IN with SIG (DER\n"
+           "                           or raw r||s, over DIGEST), checked with --pub first\n"
+           "  --pub KEY                the signer's public key (with --signature-in)\n"
            "  -h, --help               this text\n"
            "\n"
            "IN.bin must be a raw binary: an ELF file, an Intel HEX file and an image that\n"
@@ -77,11 +104,35 @@ static void help(void)
 struct sign_args {
     const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name, *align;
     const char *in, *out;
+    const char *digest_out, *signature_in, *pub;
     int unaligned;
     int raw;
     int revert;
     int permanent;
 };
+
+/* --signature-in: the image already says everything but who signed it. */
+static int check_completion_args(const char *cmd, const struct sign_args *a)
+{
+    if (a->key != NULL || a->digest_out != NULL) {
+        return cli_usage(cmd, "--signature-in completes an unsigned image: give --pub PUB.pem, "
+                         "not %s", a->key != NULL ? "-k" : "--digest-out");
+    }
+    if (a->version || a->class_id || a->vendor || a->counter || a->slot || a->header ||
+        a->name || a->align || a->unaligned || a->raw || a->revert || a->permanent) {
+        return cli_usage(cmd, "--signature-in takes only --pub, UNSIGNED.img and OUT.img: the "
+                         "version and every other field are in the unsigned image");
+    }
+    if (a->pub == NULL) {
+        return cli_usage(cmd, "--signature-in needs --pub PUB.pem (the signer's public key, "
+                         "to check the signature before it is written)");
+    }
+    if (a->in == NULL || a->out == NULL) {
+        return cli_usage(cmd, "missing %s",
+                         a->in == NULL ? "UNSIGNED.img and OUT.img" : "OUT.img");
+    }
+    return CLI_EXIT_OK;
+}
 
 /* Collects the command line; CLI_EXIT_OK, or an exit code (help shown or
  * usage error reported) in *done. */
@@ -108,6 +159,9 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_VECTOR_ALIGN: a->align = v; break;
         case OPT_UNALIGNED: a->unaligned = 1; break;
         case OPT_RAW: a->raw = 1; break;
+        case OPT_DIGEST_OUT: a->digest_out = v; break;
+        case OPT_SIGNATURE_IN: a->signature_in = v; break;
+        case OPT_PUB: a->pub = v; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -118,11 +172,27 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
                 return cli_usage(cmd, "unexpected argument '%s': give one IN and one OUT", v);
             }
             break;
-        default: return CLI_EXIT_USAGE;
+        default:
+            if (cli_key_option(opt, v)) {
+                break;
+            }
+            return CLI_EXIT_USAGE;
         }
     }
-    if (a->key == NULL) {
-        return cli_usage(cmd, "missing -k KEY.pem (the private signing key)");
+    if (a->signature_in != NULL) {
+        return check_completion_args(cmd, a);
+    }
+    if (a->pub != NULL) {
+        return cli_usage(cmd, "--pub goes with --signature-in (completing a detached "
+                         "signature)");
+    }
+    if (a->digest_out != NULL && a->key != NULL) {
+        return cli_usage(cmd, "--digest-out writes an unsigned image for a signer ferry cannot "
+                         "reach: give no -k");
+    }
+    if (a->key == NULL && a->digest_out == NULL) {
+        return cli_usage(cmd, "missing -k KEY.pem (the private signing key), or --digest-out "
+                         "DIGEST for detached signing");
     }
     if (a->version == NULL) {
         return cli_usage(cmd, "missing --version X.Y.Z[+BUILD]");
@@ -237,6 +307,23 @@ static int check_vector_align(const char *cmd, uint32_t header_size, uint32_t al
                     (unsigned long)((header_size + align - 1) / align * align));
 }
 
+/* Signs the unsigned image in place with `key`, or (key NULL, --digest-out)
+ * writes the digest file. Exit code. */
+static int sign_or_detach(const char *cmd, const struct sign_args *a,
+                          const struct ferry_host_key *key, uint8_t *img, size_t img_len)
+{
+    char err[320];
+    if (key == NULL) {
+        return cli_write_digest(cmd, a->digest_out, FERRY_HOST_TRAILER_DIGEST(img, img_len));
+    }
+    memcpy(FERRY_HOST_TRAILER_KEY_ID(img, img_len), key->id, 32);
+    if (ferry_host_sign_hash_err(key, FERRY_HOST_TRAILER_DIGEST(img, img_len),
+                                 FERRY_HOST_TRAILER_SIG(img, img_len), err, sizeof err) != 0) {
+        return cli_fail(cmd, "%s: signing failed: %s", a->key, err);
+    }
+    return CLI_EXIT_OK;
+}
+
 static int sign_file(const char *cmd, const struct sign_args *a, const struct ferry_sign_params *sp,
                      uint32_t slot_size, uint32_t vector_align, const struct ferry_host_key *key)
 {
@@ -266,24 +353,114 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
                         "slot (--slot-size)", a->in, (unsigned long)total,
                         (unsigned long)(total - slot_size), (unsigned long)slot_size);
     }
-    rc = ferry_host_sign(key, sp, payload, payload_len, &img, &img_len);
+    rc = ferry_host_build_unsigned(sp, payload, payload_len, &img, &img_len);
     free(payload);
     if (rc != 0) {
         return cli_fail(cmd, "%s: signing failed: %s", a->in, ferry_strerror(rc));
     }
-    rc = ferry_host_write_file(a->out, img, img_len);
-    int saved = errno;
+    rc = sign_or_detach(cmd, a, key, img, img_len);
+    if (rc == CLI_EXIT_OK && ferry_host_write_file(a->out, img, img_len) != 0) {
+        rc = cli_fail(cmd, "%s: cannot write: %s", a->out, strerror(errno));
+        if (key == NULL) {
+            remove(a->digest_out); /* no digest without its image */
+        }
+    }
     free(img);
-    if (rc != 0) {
-        return cli_fail(cmd, "%s: cannot write: %s", a->out, strerror(saved));
+    if (rc != CLI_EXIT_OK) {
+        return rc;
     }
     char version[40];
     cli_format_version(&sp->version, version, sizeof version);
+    if (key == NULL) {
+        printf("wrote unsigned %s: version %s, %zu-byte payload, %zu-byte image; sign the "
+               "32-byte SHA-256 in %s, then: ferry sign --signature-in SIG --pub PUB.pem %s "
+               "OUT.img\n", a->out, version, payload_len, img_len, a->digest_out, a->out);
+        return CLI_EXIT_OK;
+    }
     printf("signed %s: version %s, %zu-byte payload, %zu-byte image, key ID ", a->out, version,
            payload_len, img_len);
     cli_print_hex(stdout, key->id, 8);
     printf("...\n");
     return CLI_EXIT_OK;
+}
+
+/*
+ * --signature-in: the unsigned image is parsed with the device's parser, its
+ * digest recomputed (an image changed since --digest-out is refused), the
+ * signature checked against --pub over that digest, and the completed image
+ * verified as a device would before OUT is written.
+ */
+static int complete_image(const char *cmd, const struct sign_args *a, uint8_t *data, size_t len,
+                          const struct ferry_host_key *pub)
+{
+    static uint8_t buf[4096];
+    struct ferry_memflash mf;
+    struct ferry_image_info info;
+    uint8_t digest[32];
+    memset(&info, 0, sizeof info);
+    int rc = len == 0 || len > UINT32_MAX ? FERRY_E_IMG_TRUNCATED
+                                          : ferry_memflash_init_ro(&mf, data, (uint32_t)len);
+    struct ferry_area area = { &mf.flash, 0, (uint32_t)len };
+    if (rc == 0) {
+        rc = ferry_image_parse(&area, FERRY_PARSE_FILE, &info);
+    }
+    if (rc != 0) {
+        return cli_report_image_error(cmd, a->in, rc, data, len, &info, NULL);
+    }
+    if (ferry_area_sha256(&area, 0, info.protected_size, buf, sizeof buf, digest) != 0 ||
+        memcmp(digest, info.digest, sizeof digest) != 0) {
+        return cli_fail(cmd, "%s: the trailer digest does not match the image's bytes: the "
+                        "image changed after --digest-out; make it and its digest again", a->in);
+    }
+    uint8_t sig[64];
+    if (cli_read_signature(cmd, a->signature_in, a->pub, pub, digest, sig) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    memcpy(FERRY_HOST_TRAILER_KEY_ID(data, len), pub->id, 32);
+    memcpy(FERRY_HOST_TRAILER_SIG(data, len), sig, 64);
+    struct ferry_pubkey trusted;
+    memcpy(trusted.point, pub->pub, sizeof trusted.point);
+    memcpy(trusted.id, pub->id, sizeof trusted.id);
+    struct ferry_verify_policy pol = { .keys = &trusted, .key_count = 1 };
+    rc = ferry_image_parse(&area, FERRY_PARSE_FILE, &info);
+    if (rc == 0) {
+        rc = ferry_image_verify(&area, &info, &pol, buf, sizeof buf);
+    }
+    if (rc != 0) {
+        return cli_report_image_error(cmd, a->out, rc, data, len, &info, &pol);
+    }
+    if (ferry_host_write_file(a->out, data, len) != 0) {
+        return cli_fail(cmd, "%s: cannot write: %s", a->out, strerror(errno));
+    }
+    char version[40];
+    cli_format_version(&info.version, version, sizeof version);
+    printf("signed %s: version %s, %zu-byte image, signature from %s, key ID ", a->out, version,
+           len, a->signature_in);
+    cli_print_hex(stdout, pub->id, 8);
+    printf("...\n");
+    return CLI_EXIT_OK;
+}
+
+static int complete_file(const char *cmd, const struct sign_args *a)
+{
+    if (cli_check_distinct(cmd, a->in, a->out) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    struct ferry_host_key pub;
+    if (cli_load_key(cmd, a->pub, 0, &pub) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    uint8_t *data;
+    size_t len;
+    int rc;
+    if (ferry_host_read_file(a->in, &data, &len) != 0) {
+        rc = cli_fail(cmd, "%s: cannot read: %s", a->in, strerror(errno));
+    } else {
+        rc = complete_image(cmd, a, data, len, &pub);
+        free(data);
+    }
+    ferry_host_key_wipe(&pub);
+    return rc;
 }
 
 int cmd_sign(int argc, char **argv)
@@ -297,12 +474,25 @@ int cmd_sign(int argc, char **argv)
     if (rc != CLI_EXIT_OK || done) {
         return rc;
     }
+    if (a.signature_in != NULL) {
+        return complete_file(cmd, &a);
+    }
     rc = make_params(cmd, &a, &sp, &slot_size, &vector_align);
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
     if (cli_check_distinct(cmd, a.in, a.out) != 0) {
         return CLI_EXIT_FAIL;
+    }
+    if (a.digest_out != NULL) {
+        if (strcmp(a.out, a.digest_out) == 0) {
+            return cli_usage(cmd, "--digest-out '%s' is also the output image: give the digest "
+                             "its own file", a.digest_out);
+        }
+        if (cli_check_distinct(cmd, a.in, a.digest_out) != 0) {
+            return CLI_EXIT_FAIL;
+        }
+        return sign_file(cmd, &a, &sp, slot_size, vector_align, NULL);
     }
     struct ferry_host_key key;
     if (cli_load_key(cmd, a.key, 1, &key) != 0) {

@@ -22,6 +22,7 @@ static const struct cli_opt OPTS[] = {
     { "vendor", 0, 1, OPT_VENDOR },
     { "slot-size", 0, 1, OPT_SLOT },
     { "json", 0, 0, OPT_JSON },
+    CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
 
@@ -29,21 +30,24 @@ static const struct cli_opt OPTS[] = {
 
 static void help(void)
 {
-    printf("usage: ferry verify -k KEY.pem [-k KEY2.pem ...] [--device-class ID] [--vendor ID]\n"
-           "                    [--slot-size BYTES] [--json] IMG\n"
+    printf("usage: ferry verify -k KEY [-k KEY2 ...] [--device-class ID] [--vendor ID]\n"
+           "                    [--slot-size BYTES] [--json] [--pkcs11-module PATH]\n"
+           "                    [--pin-file FILE] [--passphrase-file FILE] IMG\n"
            "\n"
            "Checks IMG as a device would: structure (the file must be exactly one image),\n"
            "SHA-256 digest of the protected bytes, key ID, ECDSA signature, and the vendor\n"
            "and device class when given. Prints one line starting with \"OK\" and exits 0\n"
            "only if every check passes; otherwise prints what is wrong and exits 1.\n"
            "\n"
-           "  -k, --key FILE       trusted key, public or private PEM; repeat for several\n"
+           "  -k, --key KEY        trusted key: public or private PEM, or a PKCS#11 URI;\n"
+           "                       repeat for several\n"
            "  --device-class ID    required device class (UUID or name, as for sign)\n"
            "  --vendor ID          required vendor (UUID or name); a class name is hashed\n"
            "                       in this vendor's namespace (default \"%s\")\n"
            "  --slot-size BYTES    the image must fit a slot of this size\n"
            "  --json               the result as one JSON object on stdout (valid, error,\n"
            "                       and the fields ferry info --json prints), same exit code\n"
+           CLI_KEY_HELP
            "  -h, --help           this text\n", CLI_DEFAULT_VENDOR);
 }
 
@@ -81,7 +85,11 @@ static int collect(int argc, char **argv, struct verify_args *a, int *done)
             }
             a->image = v;
             break;
-        default: return CLI_EXIT_USAGE;
+        default:
+            if (cli_key_option(opt, v)) {
+                break;
+            }
+            return CLI_EXIT_USAGE;
         }
     }
     if (a->key_count == 0) {

@@ -14,14 +14,31 @@
 #include <stdio.h>
 #include "ferry/image.h"
 
+/*
+ * A private key held outside this process (a PKCS#11 token, host_pkcs11.c):
+ * it signs a SHA-256 hash and never shows the private scalar.
+ */
+struct ferry_host_signer {
+    /* ECDSA P-256 signature of `hash` as raw r||s. 0, or a negative
+     * FERRY_E_* with a one-line reason in err. */
+    int (*sign)(void *ctx, const uint8_t hash[32], uint8_t sig[64], char *err, size_t errlen);
+    /* Frees ctx (closes the token session). */
+    void (*release)(void *ctx);
+};
+
 /* A P-256 key. `pub` is the SEC1 uncompressed point 0x04||X||Y; `id` is
  * SHA-256 of those 65 bytes (the key ID written into image trailers).
- * `priv` (big-endian scalar) is meaningful only when has_private is 1. */
+ * `priv` (big-endian scalar) is meaningful only when has_private is 1 and
+ * signer is NULL. With a signer, has_private is 1, priv is all zeros, and
+ * every signature is made by signer->sign(signer_ctx, ...);
+ * ferry_host_key_wipe releases it. */
 struct ferry_host_key {
     int has_private;
     uint8_t priv[32];
     uint8_t pub[65];
     uint8_t id[32];
+    const struct ferry_host_signer *signer;
+    void *signer_ctx;
 };
 
 /*
@@ -39,6 +56,19 @@ struct ferry_host_key {
  */
 int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, size_t errlen);
 
+/*
+ * ferry_host_key_load, also reading "ENCRYPTED PRIVATE KEY" (PKCS#8 with
+ * PBES2: PBKDF2-HMAC-SHA256 and AES-128/192/256-CBC, what
+ * `openssl pkcs8 -topk8 -v2 aes-256-cbc` and `openssl genpkey -aes256`
+ * write) with the passphrase `pass` (pass_len bytes, no terminator needed;
+ * NULL: none given, and an encrypted key is refused saying so).
+ * More errors: FERRY_E_INVAL (wrong passphrase or damaged file: "cannot
+ * decrypt the private key: wrong passphrase (or a damaged file)"),
+ * FERRY_E_UNSUPPORTED (another encryption scheme: PBES1, scrypt, HMAC-SHA1...).
+ */
+int ferry_host_key_load_pass(const char *path, const char *pass, size_t pass_len,
+                             struct ferry_host_key *k, char *err, size_t errlen);
+
 /* New random key from the system RNG. Errors: FERRY_E_IO (no entropy source). */
 int ferry_host_key_generate(struct ferry_host_key *k);
 
@@ -49,7 +79,8 @@ int ferry_host_key_from_private(const uint8_t priv[32], struct ferry_host_key *k
  * Writes the private key as PKCS#8 PEM ("PRIVATE KEY"), readable by OpenSSL,
  * file mode 0600. Replaces an existing file atomically (temporary file in the
  * same directory, then rename).
- * Errors: FERRY_E_INVAL (no private part), FERRY_E_IO (errno is kept).
+ * Errors: FERRY_E_INVAL (no private part, or a key held by a signer),
+ * FERRY_E_IO (errno is kept).
  */
 int ferry_host_key_write_private_pem(const struct ferry_host_key *k, const char *path);
 
@@ -58,11 +89,23 @@ int ferry_host_key_write_private_pem(const struct ferry_host_key *k, const char 
 int ferry_host_key_save_private_pem(const struct ferry_host_key *k, const char *path,
                                     int replace);
 
+/*
+ * Like ferry_host_key_save_private_pem, encrypted with `pass` (pass_len >= 1
+ * bytes) as "ENCRYPTED PRIVATE KEY": PKCS#8 with PBES2, PBKDF2-HMAC-SHA256
+ * (600000 iterations, random 16-byte salt) and AES-256-CBC (random IV).
+ * OpenSSL reads it (`openssl pkey -in KEY -passin ...`).
+ * Errors: FERRY_E_INVAL (no private part held in memory, empty passphrase),
+ * FERRY_E_IO (errno is kept; no entropy source gives EIO).
+ */
+int ferry_host_key_save_private_pem_encrypted(const struct ferry_host_key *k, const char *path,
+                                              int replace, const char *pass, size_t pass_len);
+
 /* Writes the public key as SubjectPublicKeyInfo PEM ("PUBLIC KEY").
  * Errors: FERRY_E_IO. */
 int ferry_host_key_write_public_pem(const struct ferry_host_key *k, FILE *out);
 
-/* Overwrites the private scalar (and everything else) in `k`. */
+/* Releases the signer, if any, and overwrites the private scalar (and
+ * everything else) in `k`. */
 void ferry_host_key_wipe(struct ferry_host_key *k);
 
 struct ferry_sign_params {
@@ -97,10 +140,36 @@ int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
 int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_params *p,
                     const uint8_t *payload, size_t payload_len, uint8_t **img, size_t *img_len);
 
-/* ECDSA P-256 signature (raw r||s) of a SHA-256 hash, RFC 6979 nonce.
- * Errors: FERRY_E_INVAL (no private key). */
+/* ECDSA P-256 signature (raw r||s) of a SHA-256 hash, RFC 6979 nonce for a
+ * key in memory (a token chooses its own nonce).
+ * Errors: FERRY_E_INVAL (no private key), any error of the signer. */
 int ferry_host_sign_hash(const struct ferry_host_key *k, const uint8_t hash[32],
                          uint8_t sig[64]);
+
+/* ferry_host_sign_hash with the reason of a failure in err (one line). A
+ * signature made by a signer is checked against k->pub before it is
+ * returned: FERRY_E_IMG_SIGNATURE if it does not verify. */
+int ferry_host_sign_hash_err(const struct ferry_host_key *k, const uint8_t hash[32],
+                             uint8_t sig[64], char *err, size_t errlen);
+
+/* 0 if `sig` (raw r||s) is a valid signature of `hash` by k's public key,
+ * else FERRY_E_IMG_SIGNATURE. */
+int ferry_host_verify_hash(const struct ferry_host_key *k, const uint8_t hash[32],
+                           const uint8_t sig[64]);
+
+/*
+ * The first half of ferry_host_sign, for signers Ferry cannot reach
+ * (detached signing): the complete image with the trailer's digest filled in
+ * and its key ID and signature all zeros. The value to sign is the trailer
+ * digest, FERRY_HOST_TRAILER_DIGEST(img, img_len). Errors as ferry_host_sign.
+ */
+int ferry_host_build_unsigned(const struct ferry_sign_params *p, const uint8_t *payload,
+                              size_t payload_len, uint8_t **img, size_t *img_len);
+
+/* The trailer fields of a complete image of img_len bytes (>= 136). */
+#define FERRY_HOST_TRAILER_DIGEST(img, img_len) ((img) + (img_len) - FERRY_IMG_TRAILER_SIZE + 8)
+#define FERRY_HOST_TRAILER_KEY_ID(img, img_len) ((img) + (img_len) - FERRY_IMG_TRAILER_SIZE + 40)
+#define FERRY_HOST_TRAILER_SIG(img, img_len)    ((img) + (img_len) - FERRY_IMG_TRAILER_SIZE + 72)
 
 /* UUID text "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, either case).
  * Errors: FERRY_E_INVAL. */

@@ -11,11 +11,6 @@
 #include "ferry/errors.h"
 #include "host_priv.h"
 
-struct der {
-    const uint8_t *p;
-    size_t len;
-};
-
 static const uint8_t OID_EC_PUBLIC_KEY[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01 };
 static const uint8_t OID_P256[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
 
@@ -37,14 +32,22 @@ static const struct {
     { 8, { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x01 }, "P-192" },
     { 5, { 0x2B, 0x81, 0x04, 0x00, 0x21 }, "P-224" },
     { 9, { 0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07 }, "brainpoolP256r1" },
+    /* Password-based encryption of PKCS#8 keys (RFC 8018, RFC 7914, PKCS#12). */
+    { 9, { 0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x04, 0x0B }, "scrypt" },
+    { 9, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x03 }, "PBES1 (MD5, DES)" },
+    { 9, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0A }, "PBES1 (SHA-1, DES)" },
+    { 10, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x01, 0x03 },
+      "PKCS#12 PBE (SHA-1, 3DES)" },
+    { 8, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x07 }, "hmacWithSHA1" },
+    { 8, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x08 }, "hmacWithSHA224" },
+    { 8, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x0A }, "hmacWithSHA384" },
+    { 8, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x0B }, "hmacWithSHA512" },
+    { 8, { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x03, 0x07 }, "des-ede3-cbc" },
+    { 9, { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x06 }, "aes-128-gcm" },
+    { 9, { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2E }, "aes-256-gcm" },
 };
 
-/*
- * Takes one element with tag `tag` off the front of `in`; `val` receives its
- * contents. 0, or FERRY_E_INVAL for a wrong tag, a non-minimal, indefinite or
- * over-long length (keys here are far below 64 KiB).
- */
-static int der_take(struct der *in, uint8_t tag, struct der *val)
+int host_der_take(struct host_der *in, uint8_t tag, struct host_der *val)
 {
     if (in->len < 2 || in->p[0] != tag) {
         return FERRY_E_INVAL;
@@ -78,16 +81,15 @@ static int der_take(struct der *in, uint8_t tag, struct der *val)
     return FERRY_OK;
 }
 
-static int oid_is(const struct der *oid, const uint8_t *want, size_t want_len)
+int host_der_oid_is(const struct host_der *oid, const uint8_t *want, size_t want_len)
 {
     return oid->len == want_len && memcmp(oid->p, want, want_len) == 0;
 }
 
-/* Name of a known OID, or its dotted form in `buf`. */
-static const char *oid_name(const struct der *oid, char *buf, size_t buflen)
+const char *host_der_oid_name(const struct host_der *oid, char *buf, size_t buflen)
 {
     for (size_t i = 0; i < sizeof KNOWN_OIDS / sizeof KNOWN_OIDS[0]; i++) {
-        if (oid_is(oid, KNOWN_OIDS[i].oid, KNOWN_OIDS[i].len)) {
+        if (host_der_oid_is(oid, KNOWN_OIDS[i].oid, KNOWN_OIDS[i].len)) {
             return KNOWN_OIDS[i].name;
         }
     }
@@ -118,27 +120,27 @@ static const char *oid_name(const struct der *oid, char *buf, size_t buflen)
 
 int host_spki_decode(const uint8_t *der, size_t len, uint8_t pub[65], char *err, size_t errlen)
 {
-    struct der in = { der, len }, spki, alg, alg_oid, curve, bits;
+    struct host_der in = { der, len }, spki, alg, alg_oid, curve, bits;
     char name[96];
-    if (der_take(&in, 0x30, &spki) != 0 || in.len != 0 ||
-        der_take(&spki, 0x30, &alg) != 0 || der_take(&spki, 0x03, &bits) != 0 ||
-        spki.len != 0 || der_take(&alg, 0x06, &alg_oid) != 0) {
+    if (host_der_take(&in, 0x30, &spki) != 0 || in.len != 0 ||
+        host_der_take(&spki, 0x30, &alg) != 0 || host_der_take(&spki, 0x03, &bits) != 0 ||
+        spki.len != 0 || host_der_take(&alg, 0x06, &alg_oid) != 0) {
         return host_fail(FERRY_E_INVAL, err, errlen,
                          "malformed public key (not a DER SubjectPublicKeyInfo)");
     }
-    if (!oid_is(&alg_oid, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY)) {
+    if (!host_der_oid_is(&alg_oid, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY)) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                          "%s public key: only EC P-256 (prime256v1) keys are supported",
-                         oid_name(&alg_oid, name, sizeof name));
+                         host_der_oid_name(&alg_oid, name, sizeof name));
     }
-    if (der_take(&alg, 0x06, &curve) != 0 || alg.len != 0) {
+    if (host_der_take(&alg, 0x06, &curve) != 0 || alg.len != 0) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                          "EC public key without a named curve: only P-256 is supported");
     }
-    if (!oid_is(&curve, OID_P256, sizeof OID_P256)) {
+    if (!host_der_oid_is(&curve, OID_P256, sizeof OID_P256)) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                          "EC public key on curve %s: only P-256 (prime256v1) is supported",
-                         oid_name(&curve, name, sizeof name));
+                         host_der_oid_name(&curve, name, sizeof name));
     }
     if (bits.len == 34 && bits.p[0] == 0 && (bits.p[1] == 0x02 || bits.p[1] == 0x03)) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
@@ -172,16 +174,77 @@ void host_spki_encode(const uint8_t pub[65], uint8_t out[HOST_SPKI_P256_LEN])
 
 int host_ecparams_check(const uint8_t *der, size_t len, char *err, size_t errlen)
 {
-    struct der in = { der, len }, curve;
+    struct host_der in = { der, len }, curve;
     char name[96];
-    if (der_take(&in, 0x06, &curve) != 0 || in.len != 0) {
+    if (host_der_take(&in, 0x06, &curve) != 0 || in.len != 0) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                          "EC PARAMETERS block is not a named curve: only P-256 is supported");
     }
-    if (!oid_is(&curve, OID_P256, sizeof OID_P256)) {
+    if (!host_der_oid_is(&curve, OID_P256, sizeof OID_P256)) {
         return host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                          "EC PARAMETERS name curve %s: only P-256 (prime256v1) is supported",
-                         oid_name(&curve, name, sizeof name));
+                         host_der_oid_name(&curve, name, sizeof name));
     }
+    return FERRY_OK;
+}
+
+int host_der_uint(const struct host_der *v, uint32_t max, uint32_t *out)
+{
+    /* DER INTEGER contents: two's complement, minimal. A positive value has
+     * a clear top bit, or a single 0x00 before a byte with the top bit set. */
+    if (v->len == 0 || (v->p[0] & 0x80) != 0) {
+        return FERRY_E_INVAL;
+    }
+    if (v->len > 1 && v->p[0] == 0 && (v->p[1] & 0x80) == 0) {
+        return FERRY_E_INVAL;
+    }
+    size_t i = v->p[0] == 0 && v->len > 1 ? 1 : 0;
+    if (v->len - i > 4) {
+        return FERRY_E_INVAL;
+    }
+    uint32_t x = 0;
+    for (; i < v->len; i++) {
+        x = (x << 8) | v->p[i];
+    }
+    if (x > max) {
+        return FERRY_E_INVAL;
+    }
+    *out = x;
+    return FERRY_OK;
+}
+
+/* One INTEGER of an ECDSA-Sig-Value into 32 big-endian bytes: positive,
+ * minimal, nonzero, at most 32 significant bytes. */
+static int sig_integer(struct host_der *in, uint8_t out[32])
+{
+    struct host_der v;
+    if (host_der_take(in, 0x02, &v) != 0 || v.len == 0 || (v.p[0] & 0x80) != 0) {
+        return FERRY_E_INVAL;
+    }
+    if (v.len > 1 && v.p[0] == 0) {
+        if ((v.p[1] & 0x80) == 0) {
+            return FERRY_E_INVAL; /* not minimal */
+        }
+        v.p++;
+        v.len--;
+    }
+    if (v.len > 32 || (v.len == 1 && v.p[0] == 0)) {
+        return FERRY_E_INVAL;
+    }
+    memset(out, 0, 32);
+    memcpy(out + 32 - v.len, v.p, v.len);
+    return FERRY_OK;
+}
+
+int host_ecdsa_der_to_raw(const uint8_t *der, size_t len, uint8_t raw[64])
+{
+    struct host_der in = { der, len }, seq;
+    uint8_t r[32], s[32];
+    if (host_der_take(&in, 0x30, &seq) != 0 || in.len != 0 || sig_integer(&seq, r) != 0 ||
+        sig_integer(&seq, s) != 0 || seq.len != 0) {
+        return FERRY_E_INVAL;
+    }
+    memcpy(raw, r, 32);
+    memcpy(raw + 32, s, 32);
     return FERRY_OK;
 }

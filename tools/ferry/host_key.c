@@ -72,13 +72,51 @@ int ferry_host_key_generate(struct ferry_host_key *k)
 
 void ferry_host_key_wipe(struct ferry_host_key *k)
 {
+    if (k->signer != NULL && k->signer->release != NULL) {
+        k->signer->release(k->signer_ctx);
+    }
     host_wipe(k, sizeof *k);
+}
+
+int ferry_host_verify_hash(const struct ferry_host_key *k, const uint8_t hash[32],
+                           const uint8_t sig[64])
+{
+    uint8_t pub[65];
+    memcpy(pub, k->pub, sizeof pub);
+    br_ec_public_key pk = { BR_EC_secp256r1, pub, sizeof pub };
+    return br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, hash, 32, &pk, sig, 64) == 1
+               ? FERRY_OK
+               : FERRY_E_IMG_SIGNATURE;
 }
 
 int ferry_host_sign_hash(const struct ferry_host_key *k, const uint8_t hash[32], uint8_t sig[64])
 {
-    if (!k->has_private || !scalar_in_range(k->priv)) {
-        return FERRY_E_INVAL;
+    return ferry_host_sign_hash_err(k, hash, sig, NULL, 0);
+}
+
+int ferry_host_sign_hash_err(const struct ferry_host_key *k, const uint8_t hash[32],
+                             uint8_t sig[64], char *err, size_t errlen)
+{
+    if (!k->has_private) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "a public key cannot sign");
+    }
+    if (k->signer != NULL) {
+        int rc = k->signer->sign(k->signer_ctx, hash, sig, err, errlen);
+        if (rc != 0) {
+            return rc;
+        }
+        /* A token that answers with garbage, or a public key object that
+         * belongs to another key, must not produce an image that no device
+         * accepts: check before anything is written. */
+        if (ferry_host_verify_hash(k, hash, sig) != 0) {
+            return host_fail(FERRY_E_IMG_SIGNATURE, err, errlen,
+                             "the token's signature does not verify with the key's public key "
+                             "(is the public key object that of another key?)");
+        }
+        return FERRY_OK;
+    }
+    if (!scalar_in_range(k->priv)) {
+        return host_fail(FERRY_E_INVAL, err, errlen, "the private scalar is out of range");
     }
     uint8_t x[32];
     memcpy(x, k->priv, sizeof x);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loading a P-256 key from a PEM file: SEC1 or PKCS#8 private keys (through
- * BearSSL's private key decoder) and SubjectPublicKeyInfo public keys
- * (through our strict DER reader, host_der.c).
+ * BearSSL's private key decoder), password-encrypted PKCS#8 keys (decrypted
+ * by host_pbes2.c, then the same decoder) and SubjectPublicKeyInfo public
+ * keys (through our strict DER reader, host_der.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,12 +95,12 @@ static void pem_decode(const uint8_t *text, size_t len, struct pem_file *pf)
     host_wipe(&pc, sizeof pc);
 }
 
-static int load_private(const struct pem_object *o, struct ferry_host_key *k, char *err,
-                        size_t errlen)
+static int load_private(const uint8_t *der, size_t len, const char *block,
+                        struct ferry_host_key *k, char *err, size_t errlen)
 {
     br_skey_decoder_context dc;
     br_skey_decoder_init(&dc);
-    br_skey_decoder_push(&dc, o->der, o->len);
+    br_skey_decoder_push(&dc, der, len);
     int rc;
     int derr = br_skey_decoder_last_error(&dc);
     const br_ec_private_key *ec = br_skey_decoder_get_ec(&dc);
@@ -109,7 +110,7 @@ static int load_private(const struct pem_object *o, struct ferry_host_key *k, ch
                        "are supported");
     } else if (derr != 0) {
         rc = host_fail(FERRY_E_INVAL, err, errlen,
-                       "malformed %s block (BearSSL decoder error %d)", o->name, derr);
+                       "malformed %s block (BearSSL decoder error %d)", block, derr);
     } else if (br_skey_decoder_key_type(&dc) == BR_KEYTYPE_RSA) {
         rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
                        "RSA private key: only EC P-256 (prime256v1) keys are supported");
@@ -200,12 +201,34 @@ static int find_legacy_encrypted(const uint8_t *text, size_t len, char *name, si
     return 0;
 }
 
+/* An "ENCRYPTED PRIVATE KEY" block: decrypted into a buffer that is wiped
+ * before it is freed, then read as the PKCS#8 key it holds. */
+static int load_encrypted(const struct pem_object *o, const char *pass, size_t pass_len,
+                          struct ferry_host_key *k, char *err, size_t errlen)
+{
+    if (pass == NULL) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "encrypted private key: give its passphrase with --passphrase-file "
+                         "FILE or the environment variable FERRY_KEY_PASSPHRASE");
+    }
+    uint8_t *plain = malloc(o->len + 1); /* + 1: an empty block is malformed, not out of memory */
+    if (plain == NULL) {
+        return host_fail(FERRY_E_NOSPC, err, errlen, "out of memory");
+    }
+    size_t plain_len = 0;
+    int rc = host_pkcs8_decrypt(o->der, o->len, pass, pass_len, plain, o->len, &plain_len, err,
+                                errlen);
+    if (rc == 0) {
+        rc = load_private(plain, plain_len, "decrypted PRIVATE KEY", k, err, errlen);
+    }
+    host_wipe(plain, o->len);
+    free(plain);
+    return rc;
+}
+
 /* What to say about PEM blocks we recognise but do not load. */
 static const char *refusal_for(const char *name)
 {
-    if (strcmp(name, "ENCRYPTED PRIVATE KEY") == 0) {
-        return "encrypted private key: decrypt it first (openssl pkey -in KEY -out PLAIN.pem)";
-    }
     if (strcmp(name, "RSA PRIVATE KEY") == 0 || strcmp(name, "RSA PUBLIC KEY") == 0) {
         return "RSA key: only EC P-256 (prime256v1) keys are supported";
     }
@@ -215,11 +238,11 @@ static const char *refusal_for(const char *name)
     return NULL;
 }
 
-static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, char *err,
-                        size_t errlen)
+static int load_objects(const struct pem_file *pf, const char *pass, size_t pass_len,
+                        struct ferry_host_key *k, char *err, size_t errlen)
 {
     const struct pem_object *key = NULL;
-    int key_is_private = 0;
+    int key_is_private = 0, key_is_encrypted = 0;
     for (size_t i = 0; i < pf->count; i++) {
         const struct pem_object *o = &pf->obj[i];
         if (o->corrupt) {
@@ -245,12 +268,13 @@ static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, cha
             }
             continue;
         }
+        int is_encrypted = strcmp(o->name, "ENCRYPTED PRIVATE KEY") == 0;
         int is_private = strcmp(o->name, "EC PRIVATE KEY") == 0 ||
-                         strcmp(o->name, "PRIVATE KEY") == 0;
+                         strcmp(o->name, "PRIVATE KEY") == 0 || is_encrypted;
         if (!is_private && strcmp(o->name, "PUBLIC KEY") != 0) {
             return host_fail(FERRY_E_INVAL, err, errlen,
                              "unexpected PEM block \"%s\" (expected PRIVATE KEY, "
-                             "EC PRIVATE KEY or PUBLIC KEY)", o->name);
+                             "ENCRYPTED PRIVATE KEY, EC PRIVATE KEY or PUBLIC KEY)", o->name);
         }
         if (key != NULL) {
             return host_fail(FERRY_E_INVAL, err, errlen,
@@ -258,6 +282,7 @@ static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, cha
         }
         key = o;
         key_is_private = is_private;
+        key_is_encrypted = is_encrypted;
     }
     if (key == NULL && pf->count == 0) {
         return host_fail(FERRY_E_INVAL, err, errlen, "no PEM block found (expected "
@@ -266,10 +291,20 @@ static int load_objects(const struct pem_file *pf, struct ferry_host_key *k, cha
     if (key == NULL) {
         return host_fail(FERRY_E_INVAL, err, errlen, "no key in the file, only EC PARAMETERS");
     }
-    return key_is_private ? load_private(key, k, err, errlen) : load_public(key, k, err, errlen);
+    if (key_is_encrypted) {
+        return load_encrypted(key, pass, pass_len, k, err, errlen);
+    }
+    return key_is_private ? load_private(key->der, key->len, key->name, k, err, errlen)
+                          : load_public(key, k, err, errlen);
 }
 
 int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, size_t errlen)
+{
+    return ferry_host_key_load_pass(path, NULL, 0, k, err, errlen);
+}
+
+int ferry_host_key_load_pass(const char *path, const char *pass, size_t pass_len,
+                             struct ferry_host_key *k, char *err, size_t errlen)
 {
     uint8_t *text;
     size_t len;
@@ -301,14 +336,15 @@ int ferry_host_key_load(const char *path, struct ferry_host_key *k, char *err, s
     free(text);
     if (legacy_encrypted) {
         rc = host_fail(FERRY_E_UNSUPPORTED, err, errlen,
-                       "PEM block \"%s\" is encrypted (Proc-Type: 4,ENCRYPTED): ferry cannot "
-                       "read encrypted keys; decrypt it first (openssl ec -in KEY -out PLAIN.pem)",
+                       "PEM block \"%s\" is encrypted the legacy OpenSSL way (Proc-Type: "
+                       "4,ENCRYPTED): ferry reads encrypted keys as PKCS#8 only; convert it "
+                       "(openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY8.pem)",
                        enc_name);
     } else if (pf->too_many) {
         rc = host_fail(FERRY_E_INVAL, err, errlen,
                        "too many PEM blocks: keep one key per file");
     } else {
-        rc = load_objects(pf, k, err, errlen);
+        rc = load_objects(pf, pass, pass_len, k, err, errlen);
     }
     host_wipe(pf, sizeof *pf);
     free(pf);

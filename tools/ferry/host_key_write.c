@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writing keys as PEM: the private key as PKCS#8 (what `openssl genpkey`
- * writes) in a file only its owner can read, the public key as
+ * writes), plain or password-encrypted (what `openssl pkcs8 -topk8 -v2
+ * aes-256-cbc` writes), in a file only its owner can read; the public key as
  * SubjectPublicKeyInfo.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -19,28 +20,64 @@
 #include "ferry_host.h"
 #include "host_priv.h"
 
-/* PEM text of the private key in a malloc'd, NUL-terminated buffer. */
-static char *private_pem(const struct ferry_host_key *k, size_t *pem_len)
+/* Fresh salt and IV for an encrypted key, from the system RNG. */
+static int random_bytes(uint8_t *out, size_t len)
+{
+    br_hmac_drbg_context rng;
+    br_prng_seeder seeder = br_prng_seeder_system(NULL);
+    br_hmac_drbg_init(&rng, &br_sha256_vtable, NULL, 0);
+    int ok = seeder != NULL && seeder(&rng.vtable);
+    if (ok) {
+        br_hmac_drbg_generate(&rng, out, len);
+    }
+    host_wipe(&rng, sizeof rng);
+    return ok ? 0 : -1;
+}
+
+/* PEM text of the private key in a malloc'd, NUL-terminated buffer: PKCS#8,
+ * encrypted with `pass` when it is not NULL. NULL with errno set on failure. */
+static char *private_pem(const struct ferry_host_key *k, const char *pass, size_t pass_len,
+                         size_t *pem_len)
 {
     uint8_t x[32], pub[65];
     memcpy(x, k->priv, sizeof x);
     memcpy(pub, k->pub, sizeof pub);
     br_ec_private_key sk = { BR_EC_secp256r1, x, sizeof x };
     br_ec_public_key pk = { BR_EC_secp256r1, pub, sizeof pub };
-    uint8_t der[256];
+    uint8_t der[256], enc[768], salt_iv[32];
     char *pem = NULL;
+    const uint8_t *out = der;
+    const char *name = BR_ENCODE_PEM_PKCS8;
     size_t der_len = br_encode_ec_pkcs8_der(NULL, &sk, &pk);
+    errno = ENOMEM;
     if (der_len > 0 && der_len <= sizeof der) {
         br_encode_ec_pkcs8_der(der, &sk, &pk);
-        size_t len = br_pem_encode(NULL, der, der_len, BR_ENCODE_PEM_PKCS8, BR_PEM_LINE64);
+        if (pass != NULL) {
+            size_t enc_len = 0;
+            if (random_bytes(salt_iv, sizeof salt_iv) != 0) {
+                errno = EIO;
+                der_len = 0;
+            } else if (host_pkcs8_encrypt(der, der_len, pass, pass_len,
+                                          HOST_PBKDF2_ITERATIONS_DEFAULT, salt_iv, salt_iv + 16,
+                                          enc, sizeof enc, &enc_len) != 0) {
+                der_len = 0;
+            }
+            out = enc;
+            der_len = der_len == 0 ? 0 : enc_len;
+            name = "ENCRYPTED PRIVATE KEY";
+        }
+    }
+    if (der_len > 0) {
+        size_t len = br_pem_encode(NULL, out, der_len, name, BR_PEM_LINE64);
         pem = malloc(len + 1);
         if (pem != NULL) {
-            br_pem_encode(pem, der, der_len, BR_ENCODE_PEM_PKCS8, BR_PEM_LINE64);
+            br_pem_encode(pem, out, der_len, name, BR_PEM_LINE64);
             *pem_len = len;
         }
     }
     host_wipe(x, sizeof x);
     host_wipe(der, sizeof der);
+    host_wipe(enc, sizeof enc);
     return pem;
 }
 
@@ -77,16 +114,16 @@ static int finish_file(int fd, const char *path, const char *pem, size_t len)
     return FERRY_OK;
 }
 
-int ferry_host_key_save_private_pem(const struct ferry_host_key *k, const char *path,
-                                    int replace)
+/* Writes the PEM to `path` as ferry_host_key_save_private_pem describes. */
+static int save_private(const struct ferry_host_key *k, const char *path, int replace,
+                        const char *pass, size_t pass_len)
 {
-    if (!k->has_private) {
+    if (!k->has_private || k->signer != NULL) {
         return FERRY_E_INVAL;
     }
     size_t len = 0;
-    char *pem = private_pem(k, &len);
+    char *pem = private_pem(k, pass, pass_len, &len);
     if (pem == NULL) {
-        errno = ENOMEM;
         return FERRY_E_IO;
     }
     int rc;
@@ -118,6 +155,21 @@ int ferry_host_key_save_private_pem(const struct ferry_host_key *k, const char *
     host_wipe(pem, len);
     free(pem);
     return rc;
+}
+
+int ferry_host_key_save_private_pem(const struct ferry_host_key *k, const char *path,
+                                    int replace)
+{
+    return save_private(k, path, replace, NULL, 0);
+}
+
+int ferry_host_key_save_private_pem_encrypted(const struct ferry_host_key *k, const char *path,
+                                              int replace, const char *pass, size_t pass_len)
+{
+    if (pass == NULL || pass_len == 0) {
+        return FERRY_E_INVAL;
+    }
+    return save_private(k, path, replace, pass, pass_len);
 }
 
 int ferry_host_key_write_private_pem(const struct ferry_host_key *k, const char *path)

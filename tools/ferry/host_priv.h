@@ -42,6 +42,72 @@ void host_spki_encode(const uint8_t pub[65], uint8_t out[HOST_SPKI_P256_LEN]);
  */
 int host_ecparams_check(const uint8_t *der, size_t len, char *err, size_t errlen);
 
+/* A DER element's contents, or the bytes still to read. */
+struct host_der {
+    const uint8_t *p;
+    size_t len;
+};
+
+/*
+ * Takes one element with the single-byte tag `tag` off the front of `in`;
+ * `val` receives its contents. 0, or FERRY_E_INVAL for a wrong tag, a
+ * non-minimal, indefinite or over-long length (at most 65535 bytes: keys and
+ * signatures are far smaller), or a length past the end of `in`.
+ */
+int host_der_take(struct host_der *in, uint8_t tag, struct host_der *val);
+
+/* 1 if the OBJECT IDENTIFIER contents `oid` are exactly `want`. */
+int host_der_oid_is(const struct host_der *oid, const uint8_t *want, size_t want_len);
+
+/* Name of a known OID (algorithms, curves, PBE schemes), or its dotted form
+ * written into `buf` ("OID 1.2.3"). */
+const char *host_der_oid_name(const struct host_der *oid, char *buf, size_t buflen);
+
+/* INTEGER contents as a non-negative number <= max, minimal encoding.
+ * Errors: FERRY_E_INVAL (negative, not minimal, empty, above max). */
+int host_der_uint(const struct host_der *v, uint32_t max, uint32_t *out);
+
+/*
+ * A DER ECDSA-Sig-Value (SEQUENCE { INTEGER r, INTEGER s }, what OpenSSL and
+ * most signing services write) to raw r||s, 32 bytes each. Strict: minimal
+ * lengths and integers, r and s positive and at most 32 bytes, nothing after.
+ * Errors: FERRY_E_INVAL.
+ */
+int host_ecdsa_der_to_raw(const uint8_t *der, size_t len, uint8_t raw[64]);
+
+/* ---- password-encrypted PKCS#8 keys (host_pbes2.c) ---- */
+
+/* Iterations ferry writes (OWASP's 2023 figure for PBKDF2-HMAC-SHA256), and
+ * the most it reads: a crafted file must not make the tool spin for hours. */
+#define HOST_PBKDF2_ITERATIONS_DEFAULT 600000u
+#define HOST_PBKDF2_ITERATIONS_MAX     10000000u
+
+/* PBKDF2 (RFC 8018 section 5.2) with HMAC-SHA-256 as the PRF; out_len > 0. */
+void host_pbkdf2_sha256(const uint8_t *pass, size_t pass_len, const uint8_t *salt,
+                        size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len);
+
+/*
+ * Decrypts the DER of an EncryptedPrivateKeyInfo (PBES2, PBKDF2-HMAC-SHA256,
+ * AES-128/192/256-CBC) into `out` (at least as large as the encrypted data:
+ * `cap`), giving the plaintext PrivateKeyInfo DER and its length.
+ * Errors: FERRY_E_INVAL (malformed, or wrong passphrase: the reason says
+ * which), FERRY_E_UNSUPPORTED (another scheme, KDF, PRF or cipher, or more
+ * than HOST_PBKDF2_ITERATIONS_MAX iterations); reason in err.
+ */
+int host_pkcs8_decrypt(const uint8_t *der, size_t len, const char *pass, size_t pass_len,
+                       uint8_t *out, size_t cap, size_t *out_len, char *err, size_t errlen);
+
+/*
+ * Encrypts a PrivateKeyInfo DER as an EncryptedPrivateKeyInfo with PBES2,
+ * PBKDF2-HMAC-SHA256 (`iterations`, 16-byte `salt`) and AES-256-CBC (`iv`),
+ * the layout `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes. `out` holds the
+ * result (cap >= 2 * (len + 16) + 128 is enough). The caller supplies fresh
+ * random salt and IV. Errors: FERRY_E_NOSPC (cap too small, or iterations 0).
+ */
+int host_pkcs8_encrypt(const uint8_t *plain, size_t len, const char *pass, size_t pass_len,
+                       uint32_t iterations, const uint8_t salt[16], const uint8_t iv[16],
+                       uint8_t *out, size_t cap, size_t *out_len);
+
 /* Human name of a BearSSL curve identifier (BR_EC_*), e.g. "P-384". */
 const char *host_curve_name(int curve);
 

@@ -137,15 +137,12 @@ static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t
     }
 }
 
-int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_params *p,
-                    const uint8_t *payload, size_t payload_len, uint8_t **img, size_t *img_len)
+int ferry_host_build_unsigned(const struct ferry_sign_params *p, const uint8_t *payload,
+                              size_t payload_len, uint8_t **img, size_t *img_len)
 {
     uint32_t hs, meta, total;
     *img = NULL;
     *img_len = 0;
-    if (!k->has_private) {
-        return FERRY_E_INVAL;
-    }
     int rc = ferry_host_layout(p, payload_len, &hs, &meta, &total, NULL, 0);
     if (rc != 0) {
         return rc;
@@ -167,8 +164,29 @@ int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_para
     ferry_put_le32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
     ferry_put_le16(trailer + 4, FERRY_IMG_TRAILER_SIZE);
     ferry_put_le16(trailer + 6, FERRY_IMG_SIG_ECDSA_P256);
-    memcpy(trailer + 40, k->id, 32);
-    rc = ferry_host_sign_hash(k, trailer + 8, trailer + 72);
+    /* Key ID (trailer + 40) and signature (trailer + 72) stay zero. */
+    *img = out;
+    *img_len = total;
+    return FERRY_OK;
+}
+
+int ferry_host_sign(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                    const uint8_t *payload, size_t payload_len, uint8_t **img, size_t *img_len)
+{
+    uint8_t *out;
+    size_t total;
+    *img = NULL;
+    *img_len = 0;
+    if (!k->has_private) {
+        return FERRY_E_INVAL;
+    }
+    int rc = ferry_host_build_unsigned(p, payload, payload_len, &out, &total);
+    if (rc != 0) {
+        return rc;
+    }
+    memcpy(FERRY_HOST_TRAILER_KEY_ID(out, total), k->id, 32);
+    rc = ferry_host_sign_hash(k, FERRY_HOST_TRAILER_DIGEST(out, total),
+                              FERRY_HOST_TRAILER_SIG(out, total));
     if (rc != 0) {
         free(out);
         return rc;

@@ -85,9 +85,10 @@ void repo_image_path(const struct ferry_version *v, const uint8_t sha256[32],
                      char out[REPO_IMAGE_PATH_MAX + 1]);
 
 /* The 96-byte signature file content for manifest bytes: key ID || r||s over
- * SHA-256(text). Errors: FERRY_E_INVAL (no private key). */
+ * SHA-256(text). Errors: FERRY_E_INVAL (no private key), a token's errors;
+ * the reason in err. */
 int repo_manifest_sign(const struct ferry_host_key *k, const char *text, size_t len,
-                       uint8_t sig[REPO_SIG_SIZE]);
+                       uint8_t sig[REPO_SIG_SIZE], char *err, size_t errlen);
 
 /*
  * Checks a signature file against manifest bytes and trusted keys.

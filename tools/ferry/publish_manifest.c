@@ -435,12 +435,12 @@ int repo_manifest_device_check(const char *text, size_t len, const struct repo_m
 /* ---- signature ---- */
 
 int repo_manifest_sign(const struct ferry_host_key *k, const char *text, size_t len,
-                       uint8_t sig[REPO_SIG_SIZE])
+                       uint8_t sig[REPO_SIG_SIZE], char *err, size_t errlen)
 {
     uint8_t hash[32];
     ferry_sha256(text, len, hash);
     memcpy(sig, k->id, 32);
-    return ferry_host_sign_hash(k, hash, sig + 32);
+    return ferry_host_sign_hash_err(k, hash, sig + 32, err, errlen);
 }
 
 int repo_manifest_check_sig(const uint8_t *sig, size_t sig_len, const char *text, size_t len,
