@@ -430,24 +430,35 @@ static int judge_against_running(const struct ferry_stage *s, const struct ferry
     return 0;
 }
 
-/* Verifies the file through `v`, then programs the head and checks that the
- * marked copy parses to the verified image. */
-static int verify_and_mark(struct ferry_stage *s, struct file_view *v, const uint8_t *head,
-                           struct ferry_image_info *info)
+/* Every check of finish on the image file `file` (parsed as `mode`): the
+ * agent's manifest, the signature, vendor and class, the rules against the
+ * running image and the anti-rollback store, and the bootloader's memory of
+ * a failed trial. */
+static int check_file(struct ferry_stage *s, const struct ferry_area *file,
+                      enum ferry_parse_mode mode, struct ferry_image_info *info)
 {
     const struct ferry_stage_config *cfg = s->cfg;
     struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id};
-    int err = ferry_image_parse(&v->area, FERRY_PARSE_FILE, info);
+    int err = ferry_image_parse(file, mode, info);
     if (!err && s->expect && !same_as_manifest(info, s->expect))
         err = FERRY_E_MANIFEST;
     if (!err)
-        err = ferry_image_verify(&v->area, info, &policy, STAGE_CHUNK_BUF(s), FERRY_STAGE_CHUNK);
+        err = ferry_image_verify(file, info, &policy, STAGE_CHUNK_BUF(s), FERRY_STAGE_CHUNK);
     if (!err)
         err = judge_against_running(s, info);
     if (!err) {
         int rejected = stage_rejected(cfg->app, info->digest);
         err = rejected < 0 ? rejected : rejected ? FERRY_E_IMG_REVERTED : 0;
     }
+    return err;
+}
+
+/* Verifies the file through `v`, then programs the head and checks that the
+ * marked copy parses to the verified image. */
+static int verify_and_mark(struct ferry_stage *s, struct file_view *v, const uint8_t *head,
+                           struct ferry_image_info *info)
+{
+    int err = check_file(s, &v->area, FERRY_PARSE_FILE, info);
     if (err)
         return err;
 
@@ -506,10 +517,13 @@ int ferry_stage_finish(struct ferry_stage *s, struct ferry_image_info *info)
     if (!s || !s->cfg)
         return FERRY_E_INVAL;
     if (s->state == STAGE_STAGED) {
+        /* Found marked by begin (or finished before): the same checks, so
+         * that an old image left at D (the previous image after an
+         * install, one that failed its trial) is never reported staged. */
         struct ferry_area staged = s->slot;
         staged.off += s->d;
         staged.size -= s->d;
-        return ferry_image_parse(&staged, FERRY_PARSE_SLOT, info);
+        return check_file(s, &staged, FERRY_PARSE_SLOT, info);
     }
     if (s->state == STAGE_IN_ORDER) {
         err = finish_in_order(s, &head);
