@@ -171,7 +171,8 @@ BearSSL $bearssl_version (Debian source package); QEMU $qemu_version.
 Every bootloader here does the same job: P-256 signature verification, swap install with the
 previous image kept, trial boot with the CMSDK watchdog, revert, power-cut recovery (the
 status area), layout checks on every boot. They differ only in the console (one UART line per
-boot event) and in which BearSSL P-256 code they link.
+boot event, and the boot record handed to the application: docs/boot-record.md, 536 bytes of
+flash and 116 of RAM) and in which BearSSL P-256 code they link.
 
 ## Flash and RAM
 
