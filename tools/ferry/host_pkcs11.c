@@ -567,6 +567,7 @@ static int open_key(struct token *t, P11KitUri *uri, const char *text, const cha
     rc = load_module(t, module, err, errlen);
     CK_SLOT_ID slot = 0;
     CK_TOKEN_INFO info;
+    memset(&info, 0, sizeof info); /* filled by the token search; zeroed for the compiler */
     if (rc == 0) {
         rc = find_slot(t, uri, &slot, &info, err, errlen);
     }
