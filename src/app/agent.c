@@ -161,15 +161,7 @@ static int judge(struct ferry_agent *a)
         return FERRY_E_NO_UPDATE;
     if (m->security_counter < a->running_counter)
         return FERRY_E_IMG_ROLLBACK;
-    if (cfg->counter) {
-        uint32_t min;
-        err = cfg->counter->ops->read(cfg->counter->ctx, &min);
-        if (err)
-            return err; /* fail closed */
-        if (m->security_counter < min)
-            return FERRY_E_IMG_ROLLBACK;
-    }
-    return 0;
+    return stage_counter_allows(cfg->counter, m->security_counter);
 }
 
 /* A release that the bootloader already reverted here is not fetched again:

@@ -419,15 +419,18 @@ static int judge_against_running(const struct ferry_stage *s, const struct ferry
         if (img->security_counter < run.security_counter)
             return FERRY_E_IMG_ROLLBACK;
     }
-    if (cfg->counter) {
-        uint32_t min;
-        err = cfg->counter->ops->read(cfg->counter->ctx, &min);
-        if (err)
-            return err; /* fail closed */
-        if (img->security_counter < min)
-            return FERRY_E_IMG_ROLLBACK;
-    }
-    return 0;
+    return stage_counter_allows(cfg->counter, img->security_counter);
+}
+
+int stage_counter_allows(const struct ferry_counter *store, uint32_t security_counter)
+{
+    uint32_t min;
+    if (!store)
+        return 0;
+    int err = store->ops->read(store->ctx, &min);
+    if (err)
+        return err; /* fail closed */
+    return security_counter < min ? FERRY_E_IMG_ROLLBACK : 0;
 }
 
 /* Every check of finish on the image file `file` (parsed as `mode`): the

@@ -48,6 +48,11 @@ int stage_staged_is_file(struct ferry_stage *s, struct ferry_image_info *info);
  * storage error. */
 int stage_rejected(const struct ferry_app_config *app, const uint8_t digest[32]);
 
+/* 0 if `security_counter` is at or above the anti-rollback store's minimum
+ * (or there is no store); FERRY_E_IMG_ROLLBACK if below; the store's read
+ * error otherwise (fail closed). */
+int stage_counter_allows(const struct ferry_counter *store, uint32_t security_counter);
+
 /* Record (stage_record.c). */
 int stage_rec_clear(struct ferry_stage *s);
 /* Writes the start entry naming the transfer, holding the image head
