@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_one(const struct ferry_area *area, enum ferry_parse_mode mode)
 {
-    const struct ferry_verify_policy policy = { &trusted, 1, ib_vendor, ib_class };
+    const struct ferry_verify_policy policy = { &trusted, 1, ib_vendor, ib_class, 0 };
     struct ferry_image_info info;
     uint8_t buf[48];
     int rc;

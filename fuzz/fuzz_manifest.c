@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static struct ferry_pubkey key; /* zero point: never a valid key */
         rc = ferry_manifest_verify((const uint8_t *)copy + FERRY_MANIFEST_SIG_BYTES,
                                    size - FERRY_MANIFEST_SIG_BYTES, (const uint8_t *)copy,
-                                   FERRY_MANIFEST_SIG_BYTES, &key, 1, NULL);
+                                   FERRY_MANIFEST_SIG_BYTES, &key, 1, 0, NULL);
         if (rc != FERRY_E_MANIFEST_SIG)
             abort();
     }

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct ferry_app_config app = {
         {&mf.flash, PRIMARY_OFF, PRIMARY_SZ}, {&mf.flash, STAGING_OFF, STAGING_SZ},
         {&mf.flash, STATUS_OFF, STATUS_SZ}, app_buf, sizeof app_buf};
-    const struct ferry_stage_config cfg = {&app, &trusted, 1, ib_vendor, ib_class, NULL,
+    const struct ferry_stage_config cfg = {&app, &trusted, 1, ib_vendor, ib_class, NULL, NULL,
                                            buf, sizeof buf};
     uint8_t flags = data[0];
     uint32_t p = (uint32_t)(data[1] | data[2] << 8) % (uint32_t)(image_len + 1);

@@ -13,6 +13,17 @@ if(TARGET ferry_host)
   endforeach()
 endif()
 
+# Key rotation and revocation (docs/keys.md), on every board: with a
+# revocation store and without one.
+if(TARGET ferry_boot_fixture)
+  add_executable(test_boot_revoke test_boot_revoke.c)
+  target_link_libraries(test_boot_revoke PRIVATE ferry_boot_fixture)
+  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256 erased-zero
+                unit-1 unit-32-zero)
+    add_test(NAME boot.revoke.${board} COMMAND test_boot_revoke ${board})
+  endforeach()
+endif()
+
 # Power-cut proofs: the fast subset (every cut point, one double fault per
 # point) on a few boards; scripts/powercut-sweep.sh runs the whole matrix.
 if(TARGET ferry_boot_fixture)

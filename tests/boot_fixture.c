@@ -29,12 +29,22 @@ int fx_open(struct fx *f, const char *board_name)
     err = ferry_host_key_from_private(priv, &f->key);
     if (err)
         return err;
+    static const uint8_t priv1[32] = {
+        0x5a, 0x17, 0xc3, 0x90, 0x2b, 0x4e, 0x61, 0xd8, 0x07, 0xf2, 0x3c, 0x95, 0xa8, 0x1d, 0x6e, 0x44,
+        0xb9, 0x02, 0x73, 0xe6, 0x58, 0x8a, 0x1f, 0xc7, 0x34, 0x9d, 0x60, 0x0b, 0xee, 0x25, 0x71, 0x3a};
     memcpy(f->trusted.point, f->key.pub, 65);
     memcpy(f->trusted.id, f->key.id, 32);
+    err = ferry_host_key_from_private(priv1, &f->key1);
+    if (err)
+        return err;
+    f->table[0] = f->trusted;
+    memcpy(f->table[1].point, f->key1.pub, 65);
+    memcpy(f->table[1].id, f->key1.id, 32);
+    f->table[1].index = 1;
     ferry_uuid_from_arg("vendor.example", NULL, f->vendor);
     ferry_uuid_from_arg("sensor-v1", f->vendor, f->class_id);
-    f->board.cfg.policy.keys = &f->trusted;
-    f->board.cfg.policy.key_count = 1;
+    f->board.cfg.policy.keys = f->table;
+    f->board.cfg.policy.key_count = 2;
     f->board.cfg.policy.vendor_id = f->vendor;
     f->board.cfg.policy.class_id = f->class_id;
     f->board.cfg.hooks.ctx = f;

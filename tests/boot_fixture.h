@@ -20,8 +20,10 @@ struct fx_image {
 
 struct fx {
     struct sim_board board;
-    struct ferry_host_key key;
+    struct ferry_host_key key;      /* key index 0 of the device's table */
     struct ferry_pubkey trusted;
+    struct ferry_host_key key1;     /* key index 1: the key a rotation moves to */
+    struct ferry_pubkey table[2];   /* the device's key table: key (0), key1 (1) */
     uint8_t vendor[16], class_id[16];
     struct ferry_boot_result res;
     int events[32];

@@ -85,6 +85,7 @@ static inline void ib_pubkey(const uint8_t priv[32], struct ferry_pubkey *out)
 
     br_ec_compute_pub(&br_ec_p256_m31, &pk, kbuf, &sk);
     memcpy(out->point, pk.q, 65);
+    out->index = 0;
     br_sha256_init(&h);
     br_sha256_update(&h, out->point, 65);
     br_sha256_out(&h, out->id);

@@ -185,6 +185,7 @@ static void agent_reset(struct env *e)
     e->cfg.app = &e->f.board.app;
     e->cfg.http = &e->http;
     e->cfg.counter = e->f.board.cfg.counter;
+    e->cfg.revocation = e->f.board.cfg.revocation;
     e->cfg.progress = on_progress;
     e->cfg.reboot = on_reboot;
     e->cfg.ctx = e;
@@ -401,6 +402,37 @@ static void test_manifest_signature(void)
     CHECK_EQ(e->agent.last_status, 404);
     CHECK_EQ(e->net.image_requests, 0);
     check_stays_on(e, &v1);
+    env_close(e);
+}
+
+/* After key 0 is revoked on the device (docs/keys.md), a manifest or an
+ * image signed by it is refused; key 1 goes on working. */
+static void test_revoked_key(void)
+{
+    struct env *e = env_open();
+    const struct ferry_counter *rv = e->f.board.cfg.revocation;
+    if (!rv) {
+        env_close(e);
+        SKIP("this board has no revocation store");
+    }
+    e->cfg.keys = e->f.table; /* key 0 and key 1 */
+    e->cfg.key_count = 2;
+    CHECK_EQ(ferry_agent_init(&e->agent, &e->cfg), 0);
+    CHECK_EQ(rv->ops->advance(rv->ctx, 1), 0); /* as the bootloader does after a rotation */
+    publish(e, &v2); /* manifest and image by key 0 */
+    CHECK_EQ(ferry_agent_check(&e->agent), FERRY_E_KEY_REVOKED);
+    CHECK_EQ(e->net.image_requests, 0);
+    publish_with(e, &v2, &MF_DEFAULT, &e->f.key1); /* manifest by key 1, image by key 0 */
+    CHECK_EQ(ferry_agent_check(&e->agent), 0);
+    CHECK_EQ(ferry_agent_download(&e->agent), FERRY_E_KEY_REVOKED);
+    CHECK_EQ(e->reboots, 0);
+    struct ferry_sign_params p = fx_params(&e->f, 2, 1, 0, 2);
+    struct fx_image v2k1 = fx_make_with(&e->f.key1, &p, 3000, 77);
+    publish_with(e, &v2k1, &MF_DEFAULT, &e->f.key1);
+    CHECK_EQ(ferry_agent_check(&e->agent), 0);
+    CHECK_EQ(ferry_agent_download(&e->agent), 0);
+    CHECK_EQ(e->reboots, 1);
+    fx_free(&v2k1);
     env_close(e);
 }
 
@@ -1138,6 +1170,7 @@ int main(int argc, char **argv)
     RUN(test_wrong_device);
     RUN(test_too_big);
     RUN(test_manifest_signature);
+    RUN(test_revoked_key);
     RUN(test_malformed_manifest);
     RUN(test_server_down);
     RUN(test_http_errors);

@@ -538,6 +538,36 @@ static void test_rollback(void)
     free(card);
 }
 
+/* Key 0 revoked on the device (docs/keys.md): an update.bin signed by it is
+ * refused by the card flow before anything is copied. (v1 is signed by key
+ * 0 too, so the bootloader then has nothing to run: only the card flow's
+ * verdict is checked here; boot.revoke.* covers the boot.) */
+static void test_revoked_key(void)
+{
+    if (!have_tools)
+        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
+    struct fx_image img = fx_make(&fx0, 5, 0, 0, 5, 20000, 6);
+    uint8_t *card = make_card(img.bytes, img.len, "update.bin");
+    fx_free(&img);
+    if (!card)
+        return;
+    struct dev d;
+    dev_open(&d, card, 0);
+    const struct ferry_counter *rv = d.fx.board.cfg.revocation;
+    if (!rv) {
+        dev_close(&d);
+        free(card);
+        SKIP("this board has no revocation store");
+    }
+    CHECK_EQ(rv->ops->advance(rv->ctx, 1), 0);
+    (void)cycle(&d);
+    CHECK_EQ(d.card_err, FERRY_E_KEY_REVOKED);
+    CHECK_EQ(d.cres.copied, 0);
+    CHECK_MEM(sd_model_contents(d.card), card, CARD_SIZE);
+    dev_close(&d);
+    free(card);
+}
+
 /* A cut between the head write and the rename leaves the image staged and
  * the file in place: the next boot does not copy again, only renames. */
 static void test_resume_mark(void)
@@ -711,6 +741,7 @@ int main(int argc, char **argv)
     RUN(test_reverted_refused);
     RUN(test_rescue);
     RUN(test_rollback);
+    RUN(test_revoked_key);
     RUN(test_read_only);
     RUN(test_resume_mark);
     RUN(test_power_cuts);

@@ -242,7 +242,7 @@ static void test_good_image_verifies(void)
 {
     static uint8_t img[IMG_CAP];
     struct keys k = test_keys();
-    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class };
+    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class, 0 };
     size_t len = build_default(img);
     size_t buf_lens[] = { 100, 101, 128, 256, 4096, 100000 };
     size_t i;
@@ -273,7 +273,7 @@ static void test_optional_name_and_unknown_entries(void)
     };
     struct ferry_image_info info;
     struct keys k = test_keys();
-    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class };
+    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class, 0 };
     size_t len = build_with_tlvs(img, no_name, 5);
 
     CHECK_EQ(parse_bytes(img, len, FERRY_PARSE_FILE, &info), FERRY_OK);
@@ -541,8 +541,8 @@ static void test_bad_arguments(void)
     CHECK_EQ(ferry_image_parse(&area, FERRY_PARSE_FILE, &info), FERRY_OK);
     {
         struct keys k = test_keys();
-        struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL };
-        struct ferry_verify_policy nokeys = { NULL, 1, NULL, NULL };
+        struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL, 0 };
+        struct ferry_verify_policy nokeys = { NULL, 1, NULL, NULL, 0 };
         struct ferry_image_info bad = info;
         uint8_t buf[256];
 
@@ -600,7 +600,7 @@ static void test_reads_stay_in_area(void)
     uint32_t seed = 0x12345678u;
     unsigned iter, bad_range = 0, escaped = 0, ok = 0;
     struct keys k = test_keys();
-    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class };
+    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class, 0 };
     uint8_t buf[48];
 
     for (iter = 0; iter < 20000; iter++) {
@@ -650,7 +650,7 @@ static void test_read_errors_propagate(void)
     static uint8_t img[IMG_CAP];
     size_t len = build_default(img);
     struct keys k = test_keys();
-    struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL };
+    struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL, 0 };
     struct ferry_image_info info;
     struct ferry_area area;
     struct spy s;
@@ -684,7 +684,7 @@ static void test_verify_errors(void)
     static uint8_t good[IMG_CAP], img[IMG_CAP];
     struct keys k = test_keys();
     struct ferry_pubkey both[2];
-    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class };
+    struct ferry_verify_policy pol = { &k.a, 1, ib_vendor, ib_class, 0 };
     static const uint8_t other[16] = { 9 };
     size_t len = build_default(good);
     uint32_t prot = (uint32_t)(len - FERRY_IMG_TRAILER_SIZE);
@@ -782,7 +782,7 @@ static void test_verify_chunking(void)
     static uint8_t img[IMG_CAP];
     size_t len = build_default(img);
     struct keys k = test_keys();
-    struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL };
+    struct ferry_verify_policy pol = { &k.a, 1, NULL, NULL, 0 };
     struct ferry_image_info info;
     struct ferry_area area;
     struct spy s;

@@ -326,39 +326,46 @@ static void test_signature(void)
     ib_pubkey(ib_key_a, &keys[1]);
     sign_doc((const uint8_t *)doc, n, ib_key_a, sig);
 
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, digest), 0);
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, 0, digest), 0);
     br_sha256_context h;
     br_sha256_init(&h);
     br_sha256_update(&h, doc, n);
     br_sha256_out(&h, want);
     CHECK_MEM(digest, want, 32);
+    /* Revocation goes by the signer's index: key 1 is refused once keys
+     * below 2 are revoked, trusted while only key 0 is. */
+    keys[0].index = 0;
+    keys[1].index = 1;
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, 1, NULL), 0);
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, 2, NULL),
+             FERRY_E_KEY_REVOKED);
     /* Only the second key is the signer's; with the first alone it is untrusted. */
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 1, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 1, 0, NULL),
              FERRY_E_MANIFEST_SIG);
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 95, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 95, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 97, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 97, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
     /* Any change to the bytes: one byte, one byte more, one byte less. */
     doc[5] ^= 1;
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
     doc[5] ^= 1;
     doc[n] = ' ';
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n + 1, sig, 96, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n + 1, sig, 96, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n - 1, sig, 96, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n - 1, sig, 96, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
     /* A signature by the untrusted key that names the trusted key's ID. */
     uint8_t forged[96];
     sign_doc((const uint8_t *)doc, n, ib_key_b, forged);
     memcpy(forged, keys[1].id, 32);
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, forged, 96, keys + 1, 1, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, forged, 96, keys + 1, 1, 0, NULL),
              FERRY_E_MANIFEST_SIG);
     sig[40] ^= 0x80;
-    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, NULL),
+    CHECK_EQ(ferry_manifest_verify((const uint8_t *)doc, n, sig, 96, keys, 2, 0, NULL),
              FERRY_E_MANIFEST_SIG);
-    CHECK_EQ(ferry_manifest_verify(NULL, n, sig, 96, keys, 2, NULL), FERRY_E_INVAL);
+    CHECK_EQ(ferry_manifest_verify(NULL, n, sig, 96, keys, 2, 0, NULL), FERRY_E_INVAL);
 }
 
 int main(void)

@@ -102,6 +102,9 @@ struct scenario {
     /* Versions allowed as the settled state for a cut at k (bit v set: vN).
      * m[i] = index of the last operation of action i in the uncut run. */
     unsigned (*final)(long k, int torn, const long *m);
+    /* 1: v2 and v3 are signed by key 1 and v2 revokes key 0 (the key v1 is
+     * signed by) once confirmed: the key revocation store is written too. */
+    int rotate;
 };
 
 static unsigned final_v1(long k, int torn, const long *m)
@@ -153,17 +156,24 @@ static unsigned final_v2(long k, int torn, const long *m)
 
 static const struct scenario scenarios[] = {
     /* The boot that installs v2; nobody confirms, so it ends reverted to v1. */
-    {"install", {A_END}, {A_BOOT, A_END}, 0, final_v1},
+    {"install", {A_END}, {A_BOOT, A_END}, 0, final_v1, 0},
     /* Install, trial run, confirm, next boot: the whole happy path. */
-    {"trial-confirm", {A_END}, {A_BOOT, A_CONFIRM, A_BOOT, A_END}, 1, final_trial},
+    {"trial-confirm", {A_END}, {A_BOOT, A_CONFIRM, A_BOOT, A_END}, 1, final_trial, 0},
     /* The boot after an unconfirmed trial: the revert. */
-    {"revert", {A_BOOT, A_END}, {A_BOOT, A_BOOT, A_END}, 0, final_v1},
+    {"revert", {A_BOOT, A_END}, {A_BOOT, A_BOOT, A_END}, 0, final_v1, 0},
     /* The application's confirm write itself. */
-    {"confirm", {A_BOOT, A_END}, {A_CONFIRM, A_END}, 0, final_confirm},
+    {"confirm", {A_BOOT, A_END}, {A_CONFIRM, A_END}, 0, final_confirm, 0},
     /* A newer v3 is written over a staged (not yet installed) v2, then installed. */
-    {"restage", {A_END}, {A_STAGE_V3, A_BOOT, A_END}, 1, final_restage},
+    {"restage", {A_END}, {A_STAGE_V3, A_BOOT, A_END}, 1, final_restage, 0},
     /* The boot after v2 was confirmed raises the anti-rollback minimum from 1 to 2. */
-    {"counter", {A_BOOT, A_CONFIRM, A_END}, {A_BOOT, A_END}, 0, final_v2},
+    {"counter", {A_BOOT, A_CONFIRM, A_END}, {A_BOOT, A_END}, 0, final_v2, 0},
+    /* Key rotation (docs/keys.md): the boot after the rotation image was
+     * confirmed writes the revocation store (and the counter store). */
+    {"revoke", {A_BOOT, A_CONFIRM, A_END}, {A_BOOT, A_END}, 0, final_v2, 1},
+    /* The rotation image's whole trial; confirmed, it revokes key 0. */
+    {"revoke-trial", {A_END}, {A_BOOT, A_CONFIRM, A_BOOT, A_END}, 1, final_trial, 1},
+    /* The rotation image fails its trial: reverted, key 0 stays valid. */
+    {"revoke-revert", {A_BOOT, A_END}, {A_BOOT, A_BOOT, A_END}, 0, final_v1, 1},
 };
 #define SCENARIO_COUNT (sizeof scenarios / sizeof scenarios[0])
 
@@ -325,14 +335,27 @@ static void check_final(struct run_ctx *c, int v, unsigned allowed)
         if (ctr->ops->read(ctr->ctx, &min) != 0 || min != (uint32_t)v)
             fail(c, "the stored security counter is not the settled image's");
     }
+    /* Keys below 1 are revoked exactly when the rotation image settled
+     * confirmed; every other end leaves key 0 trusted. */
+    if (f->board.cfg.revocation) {
+        uint32_t floor = 0, want = c->s->rotate && v == 2 ? 1u : 0u;
+        sim_board_reset(&f->board);
+        const struct ferry_counter *rv = f->board.cfg.revocation;
+        if (rv->ops->read(rv->ctx, &floor) != 0 || floor != want)
+            fail(c, want ? "the confirmed rotation image's revocation is not stored"
+                         : "a key was revoked without a confirmed rotation image");
+    }
 }
 
 static void setup_images(struct run_ctx *c, uint32_t seed)
 {
     struct fx *f = &c->f;
+    struct ferry_sign_params p2 = fx_params(f, 2, 0, 0, 2), p3 = fx_params(f, 3, 0, 0, 3);
+    const struct ferry_host_key *k = c->s->rotate ? &f->key1 : &f->key;
+    p2.revoke_below = c->s->rotate ? 1u : 0u;
     c->v[1] = fx_make(f, 1, 0, 0, 1, 40 * 1024 + 5 + seed % 4096, 11 + seed);
-    c->v[2] = fx_make(f, 2, 0, 0, 2, 52 * 1024 + 9 + seed % 3000, 22 + seed);
-    c->v[3] = fx_make(f, 3, 0, 0, 3, 47 * 1024 + 1 + seed % 2000, 33 + seed);
+    c->v[2] = fx_make_with(k, &p2, 52 * 1024 + 9 + seed % 3000, 22 + seed);
+    c->v[3] = fx_make_with(k, &p3, 47 * 1024 + 1 + seed % 2000, 33 + seed);
     sim_board_write_image(&f->board, SIM_SLOT_PRIMARY, c->v[1].bytes, c->v[1].len);
     sim_board_write_image(&f->board, SIM_SLOT_STAGING, c->v[2].bytes, c->v[2].len);
     f->board.cfg.hooks.event = NULL;

@@ -35,7 +35,8 @@ static const uint8_t ID_B[32] = {0xB};
 static void stage_reset(struct env *e)
 {
     e->cfg = (struct ferry_stage_config){&e->f.board.app, &e->f.trusted, 1, e->f.vendor,
-                                         e->f.class_id, e->f.board.cfg.counter, e->buf,
+                                         e->f.class_id, e->f.board.cfg.counter,
+                                         e->f.board.cfg.revocation, e->buf,
                                          sizeof e->buf};
     memset(&e->s, 0, sizeof e->s);
     CHECK_EQ(ferry_stage_init(&e->s, &e->cfg), 0);

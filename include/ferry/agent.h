@@ -73,6 +73,10 @@ struct ferry_agent_config {
     /* The anti-rollback store, or NULL. A release whose security counter is
        below the stored minimum (or below the running image's) is refused. */
     const struct ferry_counter *counter;
+    /* The key revocation store, or NULL. A manifest or an image signed by a
+       key below its index, or below what the running image revokes, is
+       refused (FERRY_E_KEY_REVOKED). */
+    const struct ferry_counter *revocation;
     /* Reconnects after a transfer that failed midway (FERRY_E_IO,
        FERRY_E_TIMEOUT, FERRY_E_HTTP_LENGTH, a server that ignored Range);
        each one resumes from the last checkpoint. 0: fail at once. */

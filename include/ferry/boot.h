@@ -40,6 +40,8 @@ enum ferry_boot_event {
     FERRY_EV_COUNTER_ADVANCED,  /* err = new stored minimum security counter */
     FERRY_EV_PRIMARY_INVALID,   /* err = why the primary image cannot run */
     FERRY_EV_BOOT,              /* info = image about to run */
+    FERRY_EV_KEYS_REVOKED,      /* err = new lowest trusted key index (keys below it are
+                                   revoked); info = the confirmed image that asked for it */
 };
 
 /*
@@ -65,6 +67,10 @@ struct ferry_boot_config {
     struct ferry_area status;   /* two banks of install progress (docs/design.md) */
     struct ferry_verify_policy policy; /* trusted keys, this device's vendor and class */
     const struct ferry_counter *counter; /* anti-rollback store, or NULL */
+    /* Key revocation store, or NULL: a second monotonic counter (same seam,
+       same encoding as the anti-rollback store, next to it and locked with
+       it) holding the lowest key index still trusted (docs/keys.md). */
+    const struct ferry_counter *revocation;
     struct ferry_boot_hooks hooks;
     uint8_t *buf;               /* scratch: >= 256 bytes and a multiple of every
                                    device's program unit; 1-4 KiB is a good size */
@@ -88,8 +94,8 @@ struct ferry_boot_result {
 
 /*
  * One boot. Returns 0 with *res filled when the primary slot holds an image
- * verified in this boot (one read: signature by a trusted key, vendor, class,
- * security counter at or above the stored minimum) to jump to; res->image is
+ * verified in this boot (one read: signature by a trusted key not revoked,
+ * vendor, class, security counter at or above the stored minimum) to jump to; res->image is
  * that verified read. Otherwise the port must not jump; it reports and waits
  * (or resets to try again):
  *   FERRY_E_NO_IMAGE   nothing this bootloader would run, anywhere;
@@ -97,7 +103,8 @@ struct ferry_boot_result {
  *                      was changed; the next reset reads again), or a device
  *                      error it could not get past;
  *   FERRY_E_CORRUPT    (or the store's read error) the anti-rollback store
- *                      cannot be read: fail closed, nothing runs;
+ *                      or the revocation store cannot be read: fail closed,
+ *                      nothing runs;
  *   FERRY_E_IMG_SIGNATURE  a verified image's seal did not hold (a glitch);
  *   FERRY_E_INVAL      a bad config (layout rules);
  *   other storage errors of programs and erases.

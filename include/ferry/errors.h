@@ -53,10 +53,12 @@ enum ferry_err {
     FERRY_E_IMG_REVERTED = -37,   /* this image ran on trial, was not confirmed and was reverted */
     FERRY_E_IMG_CHANGED = -38,    /* the image read back differently the second time (flash
                                      that changes between reads, or an interposer on its bus) */
+    FERRY_E_KEY_REVOKED = -39,    /* signed by a key revoked on this device (docs/keys.md) */
 
     /* Boot */
     FERRY_E_NO_IMAGE = -40,       /* no bootable image anywhere: stay in the bootloader */
     FERRY_E_STATE = -41,          /* boot status area holds an impossible state */
+    FERRY_E_IMG_REVOKES_SIGNER = -42, /* the image would revoke the key that signed it */
 
     /* Network download (docs/http.md) */
     FERRY_E_HTTP_STATUS = -50,    /* server answered with a non-2xx status */

@@ -36,6 +36,8 @@
 #define FERRY_TLV_VENDOR_ID 0x8001u /* 16-byte UUID, required */
 #define FERRY_TLV_CLASS_ID  0x8002u /* 16-byte UUID, required */
 #define FERRY_TLV_NAME      0x0003u /* UTF-8 text, informational, 1..64 bytes */
+#define FERRY_TLV_REVOKE_BELOW 0x8004u /* u32: once this image is confirmed, keys with an
+                                          index below it are revoked (docs/keys.md) */
 
 /* Header flags. Unknown bits set are an error. */
 #define FERRY_IMG_F_REVERT  0x00000001u /* signed revert: may replace a newer
@@ -68,6 +70,7 @@ struct ferry_image_info {
     uint8_t vendor_id[16];
     uint8_t class_id[16];
     char name[FERRY_NAME_MAX + 1]; /* NUL-terminated, "" when absent */
+    uint32_t revoke_below;   /* FERRY_TLV_REVOKE_BELOW, 0 when absent */
     /* From the trailer, not yet checked by ferry_image_parse(): */
     uint8_t digest[32];
     uint8_t key_id[32];
@@ -92,11 +95,13 @@ enum ferry_parse_mode {
 int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
                       struct ferry_image_info *out);
 
-/* A public key the verifier trusts: SEC1 uncompressed P-256 point and its ID
- * (SHA-256 of the 65 point bytes). */
+/* A public key the verifier trusts: SEC1 uncompressed P-256 point, its ID
+ * (SHA-256 of the 65 point bytes) and its index in the device's key table.
+ * Revocation works on indices: "keys below index N" (docs/keys.md). */
 struct ferry_pubkey {
     uint8_t point[65];
     uint8_t id[32];
+    uint32_t index;
 };
 
 struct ferry_verify_policy {
@@ -104,12 +109,15 @@ struct ferry_verify_policy {
     unsigned key_count;
     const uint8_t *vendor_id;        /* 16 bytes, or NULL: any vendor */
     const uint8_t *class_id;         /* 16 bytes, or NULL: any class */
+    uint32_t min_key_index;          /* keys with a lower index are revoked: refused */
 };
 
 /*
  * Full verification of a parsed image: SHA-256 over the protected bytes equals
- * the trailer digest, the key ID names a trusted key, the signature verifies
- * with that key, vendor and class match the policy.
+ * the trailer digest, the key ID names a trusted key whose index is at or
+ * above policy->min_key_index, the signature verifies with that key, vendor
+ * and class match the policy, and the image does not revoke the key that
+ * signed it (revoke_below at most that key's index).
  *
  * Read once: the image is read again exactly once, the fixed header and the
  * metadata are parsed from the same RAM copy that is hashed, and the trailer
@@ -122,8 +130,8 @@ struct ferry_verify_policy {
  * `buf`/`buf_len`: caller scratch for reading flash; it must hold the fixed
  * header and the metadata (32 + meta_size bytes, else FERRY_E_NOSPC); larger
  * is faster (reads are up to 64 KiB).
- * Errors: FERRY_E_IMG_CHANGED, _DIGEST, _KEY, _SIGNATURE, _VENDOR, _CLASS,
- * any parse error of the second read, FERRY_E_NOSPC, FERRY_E_INVAL, area
+ * Errors: FERRY_E_IMG_CHANGED, _DIGEST, _KEY, FERRY_E_KEY_REVOKED, _SIGNATURE,
+ * _VENDOR, _CLASS, FERRY_E_IMG_REVOKES_SIGNER, any parse error of the second read, FERRY_E_NOSPC, FERRY_E_INVAL, area
  * read errors.
  */
 int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,

@@ -82,13 +82,16 @@ int ferry_manifest_parse(const char *json, size_t len, struct ferry_manifest *ou
 
 /*
  * Checks the detached signature of `len` manifest bytes: `sig` must be
- * FERRY_MANIFEST_SIG_BYTES long, its key ID must name one of `keys`, and the
- * ECDSA P-256 signature must verify over SHA-256 of exactly those bytes.
- * `digest` (may be NULL) receives that SHA-256: the manifest's identity.
+ * FERRY_MANIFEST_SIG_BYTES long, its key ID must name one of `keys` whose
+ * index is at or above `min_key_index` (lower ones are revoked on this
+ * device, docs/keys.md), and the ECDSA P-256 signature must verify over
+ * SHA-256 of exactly those bytes. `digest` (may be NULL) receives that
+ * SHA-256: the manifest's identity.
  * Returns 0, FERRY_E_MANIFEST_SIG (wrong length, untrusted key, bad
- * signature) or FERRY_E_INVAL (NULL arguments).
+ * signature), FERRY_E_KEY_REVOKED or FERRY_E_INVAL (NULL arguments).
  */
 int ferry_manifest_verify(const uint8_t *json, size_t len, const uint8_t *sig, size_t sig_len,
-                          const struct ferry_pubkey *keys, unsigned key_count, uint8_t digest[32]);
+                          const struct ferry_pubkey *keys, unsigned key_count,
+                          uint32_t min_key_index, uint8_t digest[32]);
 
 #endif

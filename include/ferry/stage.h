@@ -83,6 +83,10 @@ struct ferry_stage_config {
     /* The anti-rollback store, or NULL: an image whose security counter is
        below the stored minimum (or below the running image's) is refused. */
     const struct ferry_counter *counter;
+    /* The key revocation store (the bootloader's, read-only here), or NULL:
+       an image signed by a key below its index, or below what the running
+       image revokes, is refused (FERRY_E_KEY_REVOKED). */
+    const struct ferry_counter *revocation;
     uint8_t *buf;                       /* work buffer, >= FERRY_STAGE_BUF_BYTES */
     size_t buf_len;
 };

@@ -408,10 +408,10 @@ static void setup(void)
                                        sizeof b.counter_buf), "counter");
     b.boot = (struct ferry_boot_config){
         .primary = b.app.primary, .staging = b.app.staging, .status = b.app.status,
-        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id},
+        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id, 0},
         .counter = &b.counter.counter, .buf = b.boot_buf, .buf_len = sizeof b.boot_buf};
     b.stage_cfg = (struct ferry_stage_config){&b.app, ferry_trusted_keys, ferry_trusted_key_count,
-                                              vendor_id, class_id, &b.counter.counter,
+                                              vendor_id, class_id, &b.counter.counter, NULL,
                                               b.stage_buf, sizeof b.stage_buf};
     memnet_init(&b.net, bench_release_files, bench_release_file_count, NET_PIECE);
     b.http = (struct ferry_http_client){&b.net.transport, NULL, b.http_buf, sizeof b.http_buf,

@@ -45,7 +45,7 @@ int main(void)
     struct ferry_area primary, staging, status;
     struct ferry_image_info info;
     struct ferry_verify_policy policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id,
-                                         class_id};
+                                         class_id, 0};
     uint8_t digest[32];
 
     uart_init();

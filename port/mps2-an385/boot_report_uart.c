@@ -96,6 +96,11 @@ static void event(void *ctx, enum ferry_boot_event ev, int err, const struct fer
         uart_put_dec((uint32_t)err);
         uart_puts("\n");
         break;
+    case FERRY_EV_KEYS_REVOKED:
+        uart_puts("[boot] key revocation: keys below index ");
+        uart_put_dec((uint32_t)err);
+        uart_puts(" are revoked\n");
+        break;
     case FERRY_EV_PRIMARY_INVALID:
         line("primary slot: no valid image", 0, err);
         break;

@@ -71,7 +71,7 @@ static void arm(void *ctx)
 void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
 {
     struct ferry_boot_config cfg = {
-        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id},
+        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id, 0},
         .counter = &counter.counter,
         .hooks = {0, feed, arm, boot_report_event},
         .buf = scratch,

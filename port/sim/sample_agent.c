@@ -144,6 +144,7 @@ enum sample_update_result sample_agent_run(struct sim_board *b, const char *url,
     cfg.app = &b->app;
     cfg.http = &http;
     cfg.counter = b->cfg.counter;
+    cfg.revocation = b->cfg.revocation;
     cfg.retries = 3;
     cfg.progress = on_progress;
     cfg.reboot = on_reboot;

@@ -71,7 +71,8 @@ enum sample_update_result sample_stage_run(struct sim_board *b, const char *path
     if (chunk == 0 || chunk > sizeof piece)
         chunk = 64;
     const struct ferry_stage_config cfg = {&b->app, ferry_trusted_keys, ferry_trusted_key_count,
-                                           vendor_id, class_id, b->cfg.counter, stage_buf,
+                                           vendor_id, class_id, b->cfg.counter,
+                                           b->cfg.revocation, stage_buf,
                                            sizeof stage_buf};
     int fd = open(path, O_RDONLY);
     if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size <= 0 || sb.st_size > UINT32_MAX) {

@@ -16,43 +16,54 @@
 static const struct sim_board_desc boards[] = {
     {"demo", "internal 1 MiB/4 KiB sectors + staging on an external 8 MiB SPI NOR",
      {"uniform-4k", "spi-nor"}, {0, 0}, {-1, -1}, 64 * KiB,
-     {0, 128 * KiB, 896 * KiB}, {1, 0, 900 * KiB}, {0, 64 * KiB, 16 * KiB}, {0, 80 * KiB, 8 * KiB}},
+     {0, 128 * KiB, 896 * KiB}, {1, 0, 900 * KiB}, {0, 64 * KiB, 16 * KiB}, {0, 80 * KiB, 8 * KiB},
+     {0, 88 * KiB, 8 * KiB}},
     {"uniform-4k", "one 1 MiB device of 4 KiB sectors, 8-byte program unit",
      {"uniform-4k", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB},
+     {0, 1004 * KiB, 8 * KiB}},
     {"sectors-128k", "one device of 128 KiB sectors, 32-byte program unit",
      {"sectors-128k", NULL}, {0, 0}, {-1, -1}, 128 * KiB,
      {0, 384 * KiB, 256 * KiB}, {0, 640 * KiB, 384 * KiB}, {0, 128 * KiB, 256 * KiB},
-     {0, 0, 0} /* no room left for a counter store */},
+     {0, 0, 0} /* no room left for a counter store */,
+     {0, 0, 0}},
     {"stm32f4", "STM32F4-like 16/64/128 KiB sectors, both slots internal",
      {"stm32f4", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
      {0, 128 * KiB, 384 * KiB}, {0, 512 * KiB, 512 * KiB}, {0, 16 * KiB, 32 * KiB},
-     {0, 0, 0} /* no two free sectors that split evenly */},
+     {0, 0, 0} /* no two free sectors that split evenly */,
+     {0, 0, 0}},
     {"stm32f4-ext-nor", "STM32F4-like primary (128 KiB sectors) + staging on 4 KiB SPI NOR",
      {"stm32f4", "spi-nor"}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 128 * KiB, 896 * KiB}, {1, 0, 1024 * KiB}, {0, 16 * KiB, 32 * KiB}, {1, 1024 * KiB, 8 * KiB}},
+     {0, 128 * KiB, 896 * KiB}, {1, 0, 1024 * KiB}, {0, 16 * KiB, 32 * KiB}, {1, 1024 * KiB, 8 * KiB},
+     {1, 1032 * KiB, 8 * KiB}},
     /* port/stm32f4 (layout.cmake): bootloader in sectors 0-1, counter store in
      * sectors 2-3, primary in sectors 4-11; staging (D = 128 KiB) and the
      * status area on the external 16 MiB NOR. */
     {"stm32f4-ref", "port/stm32f4: STM32F4 1 MiB + W25Q128 NOR holding staging and status",
      {"stm32f4", "w25q128"}, {0, 0}, {-1, -1}, 32 * KiB,
-     {0, 64 * KiB, 960 * KiB}, {1, 0, 1088 * KiB}, {1, 1088 * KiB, 8 * KiB}, {0, 32 * KiB, 32 * KiB}},
+     {0, 64 * KiB, 960 * KiB}, {1, 0, 1088 * KiB}, {1, 1088 * KiB, 8 * KiB}, {0, 32 * KiB, 32 * KiB},
+     {0, 0, 0} /* no sector left inside: the confirmed image's floor only */},
     {"page-256", "256-byte program pages, 4 KiB erase",
      {"page-256", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 64 * KiB, 128 * KiB}, {0, 192 * KiB, 132 * KiB}, {0, 16 * KiB, 48 * KiB}, {0, 324 * KiB, 8 * KiB}},
+     {0, 64 * KiB, 128 * KiB}, {0, 192 * KiB, 132 * KiB}, {0, 16 * KiB, 48 * KiB}, {0, 324 * KiB, 8 * KiB},
+     {0, 332 * KiB, 8 * KiB}},
     {"erased-zero", "4 KiB sectors that erase to 0x00, 4-byte program unit",
      {"erased-zero", NULL}, {0, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB},
+     {0, 1004 * KiB, 8 * KiB}},
     {"unit-1", "4 KiB sectors, 1-byte program unit",
      {"uniform-4k", NULL}, {1, 0}, {-1, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB},
+     {0, 1004 * KiB, 8 * KiB}},
     {"spi-nor-8m", "everything on one 8 MiB SPI NOR, byte-programmable: room for 2 MiB images",
      {"spi-nor", NULL}, {0, 0}, {-1, -1}, 0,
      {0, 64 * KiB, 2048 * KiB}, {0, 2112 * KiB, 2052 * KiB}, {0, 0, 16 * KiB},
-     {0, 4168 * KiB, 8 * KiB}},
+     {0, 4168 * KiB, 8 * KiB},
+     {0, 4176 * KiB, 8 * KiB}},
     {"unit-32-zero", "4 KiB sectors, 32-byte program unit, erased to 0x00",
      {"uniform-4k", NULL}, {32, 0}, {0x00, -1}, 16 * KiB,
-     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB}},
+     {0, 32 * KiB, 480 * KiB}, {0, 512 * KiB, 484 * KiB}, {0, 16 * KiB, 16 * KiB}, {0, 996 * KiB, 8 * KiB},
+     {0, 1004 * KiB, 8 * KiB}},
 };
 
 const struct sim_board_desc *sim_board_list(size_t *count)
@@ -224,7 +235,7 @@ int sim_board_open(struct sim_board *b, const struct sim_board_desc *desc, const
         err = area_of(b, &desc->staging, &b->cfg.staging);
     if (!err)
         err = area_of(b, &desc->status, &b->cfg.status);
-    if (!err && desc->counter.size)
+    if (!err && (desc->counter.size || desc->revocation.size))
         err = sim_board_reset(b);
     if (err) {
         sim_board_close(b);
@@ -246,23 +257,38 @@ int sim_board_reset(struct sim_board *b)
     for (int i = 0; i < SIM_BOARD_DEVS && !b->power_lost; i++)
         if (b->dev[i])
             ferry_sim_flash_reboot(b->dev[i]); /* power is on: only the locks go */
-    if (!b->desc->counter.size)
-        return 0;
-    int err = area_of(b, &b->desc->counter, &a);
-    if (!err)
-        err = ferry_counter_flash_init(&b->counter, &a, b->counter_buf, sizeof b->counter_buf);
-    b->cfg.counter = err ? NULL : &b->counter.counter;
+    int err = 0;
+    b->cfg.counter = NULL;
+    b->cfg.revocation = NULL;
+    if (b->desc->counter.size) {
+        err = area_of(b, &b->desc->counter, &a);
+        if (!err)
+            err = ferry_counter_flash_init(&b->counter, &a, b->counter_buf, sizeof b->counter_buf);
+        b->cfg.counter = err ? NULL : &b->counter.counter;
+    }
+    if (!err && b->desc->revocation.size) {
+        err = area_of(b, &b->desc->revocation, &a);
+        if (!err)
+            err = ferry_counter_flash_init(&b->revocation, &a, b->revocation_buf,
+                                           sizeof b->revocation_buf);
+        b->cfg.revocation = err ? NULL : &b->revocation.counter;
+    }
     return err;
 }
 
-int sim_board_lock_counter(struct sim_board *b)
+static int lock_area(struct sim_board *b, const struct sim_area_desc *c)
 {
-    const struct sim_area_desc *c = &b->desc->counter;
     if (!c->size)
         return 0;
     if (c->dev >= SIM_BOARD_DEVS || !b->dev[c->dev])
         return FERRY_E_INVAL;
     return ferry_sim_flash_lock(b->dev[c->dev], c->off, c->size);
+}
+
+int sim_board_lock_counter(struct sim_board *b)
+{
+    int err = lock_area(b, &b->desc->counter);
+    return err ? err : lock_area(b, &b->desc->revocation);
 }
 
 int sim_board_lock_from_env(struct sim_board *b)
@@ -363,4 +389,5 @@ void sim_board_print_layout(FILE *out, const struct sim_board_desc *d)
     print_area(out, "staging", d, &d->staging);
     print_area(out, "status", d, &d->status);
     print_area(out, "counter", d, &d->counter);
+    print_area(out, "revocation", d, &d->revocation);
 }

@@ -33,6 +33,7 @@ struct sim_board_desc {
     uint32_t boot_size;                     /* write-protected bootloader at dev 0 offset 0 */
     struct sim_area_desc primary, staging, status;
     struct sim_area_desc counter;           /* anti-rollback store; size 0: none */
+    struct sim_area_desc revocation;        /* key revocation store; size 0: none */
 };
 
 struct sim_board;
@@ -59,6 +60,8 @@ struct sim_board {
     struct ferry_app_config app;
     struct ferry_counter_flash counter;
     uint8_t counter_buf[512];
+    struct ferry_counter_flash revocation;
+    uint8_t revocation_buf[512];
     uint8_t buf[4096];
 };
 
@@ -84,10 +87,11 @@ void sim_board_close(struct sim_board *b);
 int sim_board_reset(struct sim_board *b);
 
 /*
- * Write-locks the anti-rollback counter store until the next reset
- * (ferry_sim_flash_lock()), as the bootloader does right before it hands
- * over to the application: from then on a program or erase there fails with
- * FERRY_E_LOCKED. 0 also when the board has no counter store.
+ * Write-locks the anti-rollback counter store and the key revocation store
+ * until the next reset (ferry_sim_flash_lock()), as the bootloader does
+ * right before it hands over to the application: from then on a program or
+ * erase there fails with FERRY_E_LOCKED. 0 also when the board has no
+ * counter store.
  * Errors: those of ferry_sim_flash_lock().
  */
 int sim_board_lock_counter(struct sim_board *b);

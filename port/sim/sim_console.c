@@ -71,6 +71,9 @@ void sim_console_event(void *ctx, enum ferry_boot_event ev, int err,
     case FERRY_EV_COUNTER_ADVANCED:
         printf("[boot] anti-rollback: minimum security counter is now %d\n", err);
         break;
+    case FERRY_EV_KEYS_REVOKED:
+        printf("[boot] key revocation: keys below index %d are revoked\n", err);
+        break;
     case FERRY_EV_PRIMARY_INVALID:
         printf("[boot] primary slot: no valid image (%s)\n", ferry_strerror(err));
         break;

@@ -71,7 +71,7 @@ int main(void)
         .primary = {&stm32f4_internal_flash, BOARD_PRIMARY_OFF, BOARD_PRIMARY_SIZE},
         .staging = {&stm32f4_spi_nor, BOARD_STAGING_OFF, BOARD_STAGING_SIZE},
         .status = {&stm32f4_spi_nor, BOARD_STATUS_OFF, BOARD_STATUS_SIZE},
-        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id},
+        .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id, 0},
         .counter = &counter.counter,
         .hooks = {0, feed, arm, 0},
         .buf = scratch,

@@ -137,7 +137,7 @@ int ferry_port_template_main(void)
         .primary = {&internal_flash, PRIMARY_OFF, PRIMARY_SIZE},
         .staging = {&internal_flash, STAGING_OFF, STAGING_SIZE},
         .status = {&internal_flash, STATUS_OFF, STATUS_SIZE},
-        .policy = {trusted_keys, 1, vendor_id, class_id},
+        .policy = {trusted_keys, 1, vendor_id, class_id, 0},
         .counter = NULL, /* PORT 5: a struct ferry_counter, or NULL */
         .hooks = {NULL, watchdog_feed, watchdog_arm, NULL},
         .buf = scratch,

@@ -36,7 +36,8 @@ int ferry_agent_init(struct ferry_agent *a, const struct ferry_agent_config *cfg
     memset(a, 0, sizeof *a);
     a->cfg = cfg;
     a->stage_cfg = (struct ferry_stage_config){cfg->app, cfg->keys, cfg->key_count, cfg->vendor_id,
-                                               cfg->class_id, cfg->counter, a->buf, sizeof a->buf};
+                                               cfg->class_id, cfg->counter, cfg->revocation,
+                                               a->buf, sizeof a->buf};
     /* Bound without the geometry check: a device without room for the
      * record still checks; its download fails with that error. */
     a->st.cfg = &a->stage_cfg;
@@ -236,8 +237,11 @@ int ferry_agent_check(struct ferry_agent *a)
     if (err)
         return err;
 
-    err = ferry_manifest_verify(doc.buf, doc.len, sig.buf, sig.len, cfg->keys, cfg->key_count,
-                                a->manifest_digest);
+    uint32_t min_key;
+    err = stage_min_key_index(cfg->revocation, &cfg->app->primary, &min_key);
+    if (!err)
+        err = ferry_manifest_verify(doc.buf, doc.len, sig.buf, sig.len, cfg->keys, cfg->key_count,
+                                    min_key, a->manifest_digest);
     if (!err)
         err = ferry_manifest_parse((const char *)doc.buf, doc.len, &a->release);
     if (!err)

@@ -405,7 +405,8 @@ int ferry_manifest_parse(const char *json, size_t len, struct ferry_manifest *ou
 }
 
 int ferry_manifest_verify(const uint8_t *json, size_t len, const uint8_t *sig, size_t sig_len,
-                          const struct ferry_pubkey *keys, unsigned key_count, uint8_t digest[32])
+                          const struct ferry_pubkey *keys, unsigned key_count,
+                          uint32_t min_key_index, uint8_t digest[32])
 {
     uint8_t hash[32];
     if (!json || !sig || (!keys && key_count))
@@ -418,6 +419,8 @@ int ferry_manifest_verify(const uint8_t *json, size_t len, const uint8_t *sig, s
             key = &keys[k];
     if (!key)
         return FERRY_E_MANIFEST_SIG;
+    if (key->index < min_key_index)
+        return FERRY_E_KEY_REVOKED;
     ferry_sha256(json, len, hash);
     if (ferry_p256_verify(key->point, hash, sig + 32) != 0)
         return FERRY_E_MANIFEST_SIG;

@@ -422,6 +422,24 @@ static int judge_against_running(const struct ferry_stage *s, const struct ferry
     return stage_counter_allows(cfg->counter, img->security_counter);
 }
 
+int stage_min_key_index(const struct ferry_counter *store, const struct ferry_area *primary,
+                        uint32_t *min)
+{
+    struct ferry_image_info run;
+    *min = 0;
+    if (store) {
+        int err = store->ops->read(store->ctx, min);
+        if (err)
+            return err;
+    }
+    int err = ferry_image_parse(primary, FERRY_PARSE_SLOT, &run);
+    if (err == FERRY_E_IO || err == FERRY_E_POWER_LOSS)
+        return err;
+    if (!err && run.revoke_below > *min)
+        *min = run.revoke_below;
+    return 0;
+}
+
 int stage_counter_allows(const struct ferry_counter *store, uint32_t security_counter)
 {
     uint32_t min;
@@ -434,15 +452,18 @@ int stage_counter_allows(const struct ferry_counter *store, uint32_t security_co
 }
 
 /* Every check of finish on the image file `file` (parsed as `mode`): the
- * agent's manifest, the signature, vendor and class, the rules against the
+ * agent's manifest, the signature (by a key not revoked), vendor and class, the rules against the
  * running image and the anti-rollback store, and the bootloader's memory of
  * a failed trial. */
 static int check_file(struct ferry_stage *s, const struct ferry_area *file,
                       enum ferry_parse_mode mode, struct ferry_image_info *info)
 {
     const struct ferry_stage_config *cfg = s->cfg;
-    struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id};
-    int err = ferry_image_parse(file, mode, info);
+    struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id,
+                                         0};
+    int err = stage_min_key_index(cfg->revocation, &cfg->app->primary, &policy.min_key_index);
+    if (!err)
+        err = ferry_image_parse(file, mode, info);
     if (!err && s->expect && !same_as_manifest(info, s->expect))
         err = FERRY_E_MANIFEST;
     if (!err)

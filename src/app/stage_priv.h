@@ -53,6 +53,13 @@ int stage_rejected(const struct ferry_app_config *app, const uint8_t digest[32])
  * error otherwise (fail closed). */
 int stage_counter_allows(const struct ferry_counter *store, uint32_t security_counter);
 
+/* The lowest key index trusted here: the revocation store's (fail closed: its
+ * read error is returned) raised to what the image in the primary revokes
+ * (confirmed or about to be: the bootloader writes it to the store at the
+ * next boot). Errors: the store's, FERRY_E_IO/POWER_LOSS reading the primary. */
+int stage_min_key_index(const struct ferry_counter *store, const struct ferry_area *primary,
+                        uint32_t *min);
+
 /* Record (stage_record.c). */
 int stage_rec_clear(struct ferry_stage *s);
 /* Writes the start entry naming the transfer, holding the image head

@@ -4,16 +4,17 @@
  * docs/design.md ("Boot state machine"); the rules it rests on:
  *
  *  1. Only what was verified in THIS boot runs: the image's signature by a
- *     built-in key, vendor, class and a security counter at or above the
- *     stored minimum, all taken from one read of the image into RAM
+ *     built-in key not revoked, vendor, class and a security counter at or
+ *     above the stored minimum, all taken from one read of the image into RAM
  *     (ferry_image_verify). The status area, the counter store and both slots
  *     are input, not state to believe: the status may say where a swap
  *     stands, never what is trusted.
  *  2. The primary is judged first, on every boot. A primary that verifies is
  *     whole, so a status that claims a swap under way through it is not
  *     believed (a swap that moved any of it leaves no verifying image there).
- *  3. The stored minimum reaches the running image's counter before anything
- *     staged is judged.
+ *  3. The stored minimum reaches the running image's counter, and the
+ *     revocation store what a confirmed running image revokes, before
+ *     anything staged is judged.
  *  4. Before a revert, the image to be restored is verified completely; if it
  *     would not run, the current image (if it runs) is kept and confirmed.
  *  5. "Rejected" and "downgrade" only ever choose between runnable images:
@@ -73,6 +74,9 @@ struct boot_run {
     struct ferry_status_ctx sc;
     struct ferry_status st;
     uint32_t min_counter;
+    /* cfg->policy with the lowest trusted key index in force: the
+     * revocation store's, raised by a confirmed primary that asks more. */
+    struct ferry_verify_policy policy;
 };
 
 static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
@@ -123,8 +127,9 @@ static struct ferry_area backup_area(const struct ferry_boot_config *cfg)
 
 /*
  * 0 when `area` holds an image this bootloader would run: verified in this
- * boot (one read, signature, vendor, class; ferry_image_verify) with a
- * security counter at or above the stored minimum. *info is then that read.
+ * boot (one read, signature by a key not revoked, vendor, class;
+ * ferry_image_verify) with a security counter at or above the stored
+ * minimum. *info is then that read.
  */
 static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
 {
@@ -138,7 +143,7 @@ static int runnable(const struct boot_run *r, const struct ferry_area *area, str
     if (!err && info->security_counter < r->min_counter)
         err = FERRY_E_IMG_ROLLBACK;
     if (!err)
-        err = ferry_image_verify_proven(area, info, &cfg->policy, cfg->buf, cfg->buf_len, &proof);
+        err = ferry_image_verify_proven(area, info, &r->policy, cfg->buf, cfg->buf_len, &proof);
     if (!err && proof != FERRY_IMAGE_PROOF)
         err = FERRY_E_IMG_SIGNATURE;
     if (!err && info->security_counter >= r->min_counter && proof == FERRY_IMAGE_PROOF)
@@ -146,13 +151,30 @@ static int runnable(const struct boot_run *r, const struct ferry_area *area, str
     return err;
 }
 
+/*
+ * `j` is confirmed (or permanent) in the primary: what it asks for becomes
+ * this device's floor. Its revocation takes effect in this boot even without
+ * a store (so the staged image is judged by it), and is written to the store
+ * so that it outlives the image.
+ */
 static int advance_counter(struct boot_run *r, const struct judged *j)
 {
     const struct ferry_image_info *img = &j->info;
     const struct ferry_counter *c = r->cfg->counter;
+    const struct ferry_counter *rv = r->cfg->revocation;
+    int err;
+    if (img->revoke_below > r->policy.min_key_index) {
+        if (rv) {
+            err = rv->ops->advance(rv->ctx, img->revoke_below);
+            if (err)
+                return err;
+        }
+        r->policy.min_key_index = img->revoke_below;
+        ev(r, FERRY_EV_KEYS_REVOKED, (int)img->revoke_below, img);
+    }
     if (!c || img->security_counter <= r->min_counter)
         return 0;
-    int err = c->ops->advance(c->ctx, img->security_counter);
+    err = c->ops->advance(c->ctx, img->security_counter);
     if (err)
         return err;
     r->min_counter = img->security_counter;
@@ -567,6 +589,16 @@ int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *re
         err = cfg->counter->ops->read(cfg->counter->ctx, &r.min_counter);
         if (err)
             return err;
+    }
+    /* The same for revocation: an unknown floor could trust a revoked key. */
+    r.policy = cfg->policy;
+    if (cfg->revocation) {
+        uint32_t min_key;
+        err = cfg->revocation->ops->read(cfg->revocation->ctx, &min_key);
+        if (err)
+            return err;
+        if (min_key > r.policy.min_key_index)
+            r.policy.min_key_index = min_key;
     }
 
     err = ferry_status_read(&r.sc, &r.st);

@@ -188,9 +188,25 @@ static int read_name_entry(const struct meta_src *s, uint32_t off, uint32_t len,
     return FERRY_OK;
 }
 
+static int read_u32_entry(const struct meta_src *s, uint32_t off, uint32_t len, uint32_t *dst)
+{
+    uint8_t v[4];
+    int rc;
+
+    if (len != sizeof v) {
+        return FERRY_E_IMG_TLV;
+    }
+    rc = src_read(s, off, v, sizeof v);
+    if (rc == FERRY_OK) {
+        *dst = ferry_get_le32(v);
+    }
+    return rc;
+}
+
 #define SEEN_VENDOR 1u
 #define SEEN_CLASS  2u
 #define SEEN_NAME   4u
+#define SEEN_REVOKE 8u
 
 /*
  * Walks the metadata entries in [32, 32 + meta_size). Each entry's header and
@@ -225,6 +241,7 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
         bit = type == FERRY_TLV_VENDOR_ID ? SEEN_VENDOR
             : type == FERRY_TLV_CLASS_ID  ? SEEN_CLASS
             : type == FERRY_TLV_NAME      ? SEEN_NAME
+            : type == FERRY_TLV_REVOKE_BELOW ? SEEN_REVOKE
             : 0u;
         if (bit == 0u && (type & FERRY_TLV_CRITICAL) != 0u) {
             return FERRY_E_IMG_CRITICAL;
@@ -238,6 +255,8 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
             rc = read_uuid_entry(src, value, len, out->class_id);
         } else if (bit == SEEN_NAME) {
             rc = read_name_entry(src, value, len, out->name);
+        } else if (bit == SEEN_REVOKE) {
+            rc = read_u32_entry(src, value, len, &out->revoke_below);
         } else {
             rc = FERRY_OK; /* unknown, not critical: skipped */
         }
@@ -393,7 +412,7 @@ static int same_image(const struct ferry_image_info *a, const struct ferry_image
            a->security_counter == b->security_counter &&
            memcmp(a->vendor_id, b->vendor_id, UUID_SIZE) == 0 &&
            memcmp(a->class_id, b->class_id, UUID_SIZE) == 0 &&
-           memcmp(a->name, b->name, sizeof a->name) == 0 &&
+           memcmp(a->name, b->name, sizeof a->name) == 0 && a->revoke_below == b->revoke_below &&
            memcmp(a->digest, b->digest, sizeof a->digest) == 0 &&
            memcmp(a->key_id, b->key_id, sizeof a->key_id) == 0 &&
            memcmp(a->signature, b->signature, sizeof a->signature) == 0;
@@ -526,6 +545,9 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
     if (key == NULL) {
         return FERRY_E_IMG_KEY;
     }
+    if (key->index < policy->min_key_index) {
+        return FERRY_E_KEY_REVOKED;
+    }
     flow += FLOW_KEY;
 
     sig_rc = ferry_p256_verify(key->point, digest, seen.signature);
@@ -540,10 +562,15 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
     if (policy->class_id != NULL && memcmp(policy->class_id, seen.class_id, UUID_SIZE) != 0) {
         return FERRY_E_IMG_CLASS;
     }
+    /* Once confirmed, an image that revoked its own key would never verify
+     * again: refused before it can run. */
+    if (seen.revoke_below > key->index) {
+        return FERRY_E_IMG_REVOKES_SIGNER;
+    }
     flow += FLOW_POLICY;
 
     /* Second, independent look at the decisions above. */
-    if (sig_rc != FERRY_OK || digest_diff != 0) {
+    if (sig_rc != FERRY_OK || digest_diff != 0 || key->index < policy->min_key_index) {
         return FERRY_E_IMG_SIGNATURE;
     }
     if (flow != FLOW_ALL) {

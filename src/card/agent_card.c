@@ -11,6 +11,7 @@
 #include "ferry/agent_card.h"
 #include "ferry/card_update.h"
 #include "ferry/errors.h"
+#include "stage_priv.h"
 
 struct card_dl {
     struct ferry_agent *a;
@@ -93,8 +94,11 @@ static int check_file(struct ferry_agent *a, struct card_dl *d)
     if (ferry_ct_memcmp(digest, m->sha256, 32) != 0)
         return FERRY_E_IMG_DIGEST;
     card_file_view_init(&v, d->f);
-    struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id};
-    int err = ferry_image_parse(&v.area, FERRY_PARSE_FILE, &info);
+    struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id,
+                                         0};
+    int err = stage_min_key_index(cfg->revocation, &cfg->app->primary, &policy.min_key_index);
+    if (!err)
+        err = ferry_image_parse(&v.area, FERRY_PARSE_FILE, &info);
     if (!err && (ferry_version_cmp(&info.version, &m->version) != 0 ||
                  info.security_counter != m->security_counter ||
                  memcmp(info.vendor_id, m->vendor_id, 16) != 0 ||

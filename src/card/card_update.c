@@ -48,6 +48,8 @@ struct card_run {
     uint32_t work_len;
     uint8_t rejected[32];
     int have_rejected;
+    /* cfg->policy with the revocation store's lowest trusted key index */
+    struct ferry_verify_policy policy;
 };
 
 static void feed(const struct card_run *r)
@@ -98,6 +100,15 @@ static int setup(struct card_run *r, const struct ferry_boot_config *cfg)
     r->pu = cfg->staging.dev->geo->program_unit;
     if (r->pu == 0 || cfg->buf_len % r->pu || !ferry_area_is_sector_boundary(&cfg->staging, r->d))
         return FERRY_E_INVAL;
+    r->policy = cfg->policy;
+    if (cfg->revocation) {
+        uint32_t min_key;
+        int err = cfg->revocation->ops->read(cfg->revocation->ctx, &min_key);
+        if (err)
+            return err; /* fail closed, as ferry_boot() does */
+        if (min_key > r->policy.min_key_index)
+            r->policy.min_key_index = min_key;
+    }
     if (cfg->buf_len < 2u * r->pu)
         return FERRY_E_UNSUPPORTED;
     r->head = cfg->buf;
@@ -111,7 +122,7 @@ static int setup(struct card_run *r, const struct ferry_boot_config *cfg)
 static int judge(struct card_run *r, const struct ferry_image_info *img, int *applied)
 {
     const struct ferry_boot_config *cfg = r->cfg;
-    const struct ferry_verify_policy *pol = &cfg->policy;
+    const struct ferry_verify_policy *pol = &r->policy;
     struct ferry_image_info prim;
     *applied = 0;
     if (pol->vendor_id && memcmp(img->vendor_id, pol->vendor_id, 16) != 0)
@@ -278,7 +289,7 @@ int ferry_card_stage(const struct ferry_boot_config *cfg, struct ferry_fat *fs,
             res->mark_err = mark(fs, from, to);
         return err;
     }
-    err = ferry_image_verify(&v.area, &res->image, &cfg->policy, r.work, r.work_len);
+    err = ferry_image_verify(&v.area, &res->image, &r.policy, r.work, r.work_len);
     if (err)
         return err;
     int staged = already_staged(&r, &res->image);

@@ -43,6 +43,8 @@ const char *ferry_strerror(int err)
     case FERRY_E_IMG_ROLLBACK:   return "image security counter too low";
     case FERRY_E_IMG_MISSING:    return "required image metadata missing";
     case FERRY_E_IMG_REVERTED:   return "image was reverted after a failed trial";
+    case FERRY_E_KEY_REVOKED:    return "signed by a key revoked on this device";
+    case FERRY_E_IMG_REVOKES_SIGNER: return "image would revoke its own signing key";
     case FERRY_E_IMG_CHANGED:    return "image read back differently (flash changed between reads)";
 
     case FERRY_E_NO_IMAGE:       return "no bootable image";

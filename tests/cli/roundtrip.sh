@@ -128,6 +128,26 @@ grep -qx '  "security_counter": 4294967295,' out.txt || fail "info --json counte
 expect_ok "$ferry" verify -k key.pem maxctr.img
 grep -qF "security counter 4294967295," out.txt || fail "verify counter 0xFFFFFFFF: $(cat out.txt)"
 
+# Key rotation: the revocation entry is signed in, shown by info, and the key
+# table from getpub numbers the keys in order.
+expect_ok "$ferry" info maxctr.img
+grep -qx "revokes keys:     none" out.txt || fail "info without revocation: $(cat out.txt)"
+expect_ok "$ferry" sign -k key.pem --version 1.0.1 --device-class board-a \
+    --revoke-keys-below 2 app.bin rotate.img
+expect_ok "$ferry" info rotate.img
+grep -qx "revokes keys:     below index 2, once confirmed" out.txt || fail "info revocation: $(cat out.txt)"
+expect_ok "$ferry" info --json rotate.img
+grep -qx '  "revoke_keys_below": 2,' out.txt || fail "info --json revocation: $(cat out.txt)"
+expect_ok "$ferry" verify -k key.pem rotate.img
+if "$ferry" sign -k key.pem --version 1.0.1 --device-class board-a --revoke-keys-below 0 \
+        app.bin bad.img >out.txt 2>&1; then
+    fail "--revoke-keys-below 0 accepted"
+fi
+grep -q "revoke-keys-below" out.txt || fail "--revoke-keys-below 0 message: $(cat out.txt)"
+expect_ok "$ferry" getpub -k key.pem -k key.pem --format c
+[ "$(grep -c '\.index = ' out.txt)" = 2 ] && grep -q '\.index = 1,' out.txt ||
+    fail "getpub --format c indices: $(cat out.txt)"
+
 # --permanent sets flag bit 1 and shows in info.
 expect_ok "$ferry" sign -k key.pem --version 3.0.0 --device-class board-a --permanent app.bin perm.img
 [ "$(le32 perm.img 16)" = 2 ] || fail "--permanent did not set flag 2"

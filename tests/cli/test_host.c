@@ -183,7 +183,8 @@ static void sign_then_core_verify(void)
     uint8_t buf[256];
     memcpy(trusted.point, k.pub, 65);
     memcpy(trusted.id, k.id, 32);
-    struct ferry_verify_policy pol = { &trusted, 1, p.vendor_id, p.class_id };
+    trusted.index = 0;
+    struct ferry_verify_policy pol = { &trusted, 1, p.vendor_id, p.class_id, 0 };
     CHECK_EQ(ferry_memflash_init_ro(&mf, img, (uint32_t)img_len), FERRY_OK);
     struct ferry_area area = { &mf.flash, 0, (uint32_t)img_len };
     CHECK_EQ(ferry_image_parse(&area, FERRY_PARSE_FILE, &info), FERRY_OK);

@@ -31,7 +31,9 @@ static void help(void)
            "  -k, --key KEY            key; repeat for several keys (up to %d)\n"
            "  --format pem             SubjectPublicKeyInfo PEM (default)\n"
            "  --format c               C source defining ferry_trusted_keys[] and\n"
-           "                           ferry_trusted_key_count for the bootloader\n"
+           "                           ferry_trusted_key_count for the bootloader; the\n"
+           "                           keys get the indices 0, 1, ... in the order given\n"
+           "                           (revocation works on indices: docs/keys.md)\n"
            "  --format id              the key ID: SHA-256 of the uncompressed point, in hex\n"
            CLI_KEY_HELP
            "  -h, --help               this text\n", KEYS_MAX);
@@ -65,7 +67,7 @@ static void print_c(const struct ferry_host_key *keys, const char *const *paths,
         print_c_bytes(keys[i].pub, sizeof keys[i].pub, "            ");
         printf("        },\n        .id = {");
         print_c_bytes(keys[i].id, sizeof keys[i].id, "            ");
-        printf("        },\n    },\n");
+        printf("        },\n        .index = %zu,\n    },\n", i);
     }
     printf("};\nconst unsigned ferry_trusted_key_count = %zu;\n", n);
 }

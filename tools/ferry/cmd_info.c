@@ -54,6 +54,12 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
            (in->flags & FERRY_IMG_F_PERMANENT) ? " (permanent)" : "");
     printf("version:          %s\n", version);
     printf("security counter: %lu\n", (unsigned long)in->security_counter);
+    if (in->revoke_below != 0) {
+        printf("revokes keys:     below index %lu, once confirmed\n",
+               (unsigned long)in->revoke_below);
+    } else {
+        printf("revokes keys:     none\n");
+    }
     printf("vendor id:        %s\n", vendor);
     printf("class id:         %s\n", class_id);
     printf("name:             ");
@@ -108,6 +114,7 @@ void cli_print_image_json(const char *path, size_t file_len, const struct ferry_
     printf("  \"version_patch\": %u,\n", in->version.patch);
     printf("  \"version_build\": %lu,\n", (unsigned long)in->version.build);
     printf("  \"security_counter\": %lu,\n", (unsigned long)in->security_counter);
+    printf("  \"revoke_keys_below\": %lu,\n", (unsigned long)in->revoke_below);
     printf("  \"vendor_id\": \"%s\",\n", vendor);
     printf("  \"class_id\": \"%s\",\n", class_id);
     printf("  \"name\": ");

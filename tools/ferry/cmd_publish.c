@@ -233,6 +233,7 @@ static int load_pubkeys(const char *cmd, const char *const *paths, unsigned coun
         }
         memcpy(out[i].point, k.pub, sizeof out[i].point);
         memcpy(out[i].id, k.id, sizeof out[i].id);
+        out[i].index = FERRY_HOST_KEY_INDEX;
         ferry_host_key_wipe(&k);
     }
     return CLI_EXIT_OK;
@@ -592,6 +593,7 @@ int cmd_publish(int argc, char **argv)
     if (a.image_key_count == 0) {
         memcpy(image_keys[0].point, key.pub, sizeof image_keys[0].point);
         memcpy(image_keys[0].id, key.id, sizeof image_keys[0].id);
+        image_keys[0].index = FERRY_HOST_KEY_INDEX;
         a.image_key_count = 1;
     }
     struct ferry_verify_policy pol = { .keys = image_keys, .key_count = a.image_key_count };

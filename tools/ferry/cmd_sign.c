@@ -22,7 +22,7 @@
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
     OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED, OPT_RAW,
-    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB,
+    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB, OPT_REVOKE_BELOW,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -42,6 +42,7 @@ static const struct cli_opt OPTS[] = {
     { "digest-out", 0, 1, OPT_DIGEST_OUT },
     { "signature-in", 0, 1, OPT_SIGNATURE_IN },
     { "pub", 0, 1, OPT_PUB },
+    { "revoke-keys-below", 0, 1, OPT_REVOKE_BELOW },
     CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
@@ -52,6 +53,7 @@ static void help(void)
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
            "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
            "                  [--name TEXT] [--revert] [--permanent] [--raw]\n"
+           "                  [--revoke-keys-below N]\n"
            "                  [--pkcs11-module PATH] [--pin-file FILE]\n"
            "                  [--passphrase-file FILE] IN.bin OUT.img\n"
            "       ferry sign --digest-out DIGEST --version X.Y.Z[+BUILD] --device-class ID\n"
@@ -82,6 +84,9 @@ static void help(void)
            "  --name TEXT              informational name, 1..%u bytes of UTF-8\n"
            "  --revert                 mark as a signed revert (may replace a newer version)\n"
            "  --permanent              install without a trial run (no confirm needed)\n"
+           "  --revoke-keys-below N    once this image is confirmed on a device, the keys\n"
+           "                           with an index below N are revoked there for good;\n"
+           "                           sign it with a key of index N or above\n"
            "  --raw                    sign IN as raw bytes whatever it looks like (the host\n"
            "                           simulator's payloads are host ELF executables)\n"
            CLI_KEY_HELP
@@ -104,7 +109,7 @@ static void help(void)
 struct sign_args {
     const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name, *align;
     const char *in, *out;
-    const char *digest_out, *signature_in, *pub;
+    const char *digest_out, *signature_in, *pub, *revoke_below;
     int unaligned;
     int raw;
     int revert;
@@ -119,7 +124,8 @@ static int check_completion_args(const char *cmd, const struct sign_args *a)
                          "not %s", a->key != NULL ? "-k" : "--digest-out");
     }
     if (a->version || a->class_id || a->vendor || a->counter || a->slot || a->header ||
-        a->name || a->align || a->unaligned || a->raw || a->revert || a->permanent) {
+        a->name || a->align || a->unaligned || a->raw || a->revert || a->permanent ||
+        a->revoke_below) {
         return cli_usage(cmd, "--signature-in takes only --pub, UNSIGNED.img and OUT.img: the "
                          "version and every other field are in the unsigned image");
     }
@@ -162,6 +168,7 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_DIGEST_OUT: a->digest_out = v; break;
         case OPT_SIGNATURE_IN: a->signature_in = v; break;
         case OPT_PUB: a->pub = v; break;
+        case OPT_REVOKE_BELOW: a->revoke_below = v; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -221,6 +228,12 @@ static int make_params(const char *cmd, const struct sign_args *a, struct ferry_
     if (a->counter != NULL && cli_parse_u32(a->counter, UINT32_MAX, &sp->security_counter) != 0) {
         return cli_usage(cmd, "--security-counter '%s': expected a number 0..4294967295",
                          a->counter);
+    }
+    if (a->revoke_below != NULL &&
+        (cli_parse_u32(a->revoke_below, UINT32_MAX, &sp->revoke_below) != 0 ||
+         sp->revoke_below == 0)) {
+        return cli_usage(cmd, "--revoke-keys-below '%s': expected a key index 1..4294967295",
+                         a->revoke_below);
     }
     *slot_size = 0;
     if (a->slot != NULL && (cli_parse_size(a->slot, slot_size) != 0 || *slot_size == 0)) {
@@ -421,6 +434,7 @@ static int complete_image(const char *cmd, const struct sign_args *a, uint8_t *d
     struct ferry_pubkey trusted;
     memcpy(trusted.point, pub->pub, sizeof trusted.point);
     memcpy(trusted.id, pub->id, sizeof trusted.id);
+    trusted.index = FERRY_HOST_KEY_INDEX;
     struct ferry_verify_policy pol = { .keys = &trusted, .key_count = 1 };
     rc = ferry_image_parse(&area, FERRY_PARSE_FILE, &info);
     if (rc == 0) {

@@ -227,6 +227,7 @@ int cmd_verify(int argc, char **argv)
         }
         memcpy(trusted[i].point, k.pub, sizeof trusted[i].point);
         memcpy(trusted[i].id, k.id, sizeof trusted[i].id);
+        trusted[i].index = FERRY_HOST_KEY_INDEX;
         ferry_host_key_wipe(&k);
     }
     struct ferry_verify_policy pol = {

@@ -116,9 +116,17 @@ struct ferry_sign_params {
     uint8_t class_id[16];
     const char *name;               /* NULL, or 1..64 bytes of valid UTF-8 */
     uint32_t header_size;           /* payload offset; 0 = default 512; multiple of 8 */
+    uint32_t revoke_below;          /* 0, or keys below this index are revoked once the
+                                       image is confirmed (FERRY_TLV_REVOKE_BELOW) */
 };
 
 #define FERRY_HOST_DEFAULT_HEADER_SIZE 512u
+
+/* The index the host tools give every key they verify with. Indices belong
+ * to a device's key table (docs/keys.md), which the host does not know: the
+ * highest index means no host check ever calls a key revoked, and an
+ * image's "revoke keys below" entry is judged by the device alone. */
+#define FERRY_HOST_KEY_INDEX UINT32_MAX
 
 /*
  * Image layout for `p` and a payload of `payload_len` bytes, without signing:

@@ -62,6 +62,9 @@ int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
                          (unsigned long)(p->flags & ~FERRY_IMG_F_KNOWN));
     }
     uint32_t meta = 2u * UUID_TLV_SIZE;
+    if (p->revoke_below != 0) {
+        meta += TLV_HEADER_SIZE + 4u;
+    }
     if (p->name != NULL) {
         int rc = check_name(p->name, err, errlen);
         if (rc != 0) {
@@ -132,6 +135,11 @@ static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t
     uint8_t *t = img + FERRY_IMG_FIXED_HDR_SIZE;
     t = put_tlv(t, FERRY_TLV_VENDOR_ID, p->vendor_id, 16);
     t = put_tlv(t, FERRY_TLV_CLASS_ID, p->class_id, 16);
+    if (p->revoke_below != 0) {
+        uint8_t v[4];
+        ferry_put_le32(v, p->revoke_below);
+        t = put_tlv(t, FERRY_TLV_REVOKE_BELOW, v, sizeof v);
+    }
     if (p->name != NULL) {
         put_tlv(t, FERRY_TLV_NAME, p->name, (uint32_t)strlen(p->name));
     }
