@@ -24,6 +24,17 @@ static void setup(struct fx *f, struct fx_image *v1)
     CHECK_EQ(fx_boot(f), 0);
 }
 
+/* setup(), then 1 if the board has a revocation store; 0 (all freed) if not. */
+static int setup_with_store(struct fx *f, struct fx_image *v1)
+{
+    setup(f, v1);
+    if (f->board.cfg.revocation)
+        return 1;
+    fx_free(v1);
+    fx_close(f);
+    return 0;
+}
+
 /* An image signed by key `index` (0 or 1) that revokes keys below `revoke`. */
 static struct fx_image make_by(struct fx *f, int index, int major, uint32_t revoke, uint32_t flags,
                                uint32_t seed)
@@ -244,12 +255,8 @@ static void test_store_is_locked_for_the_application(void)
 {
     struct fx f;
     struct fx_image v1;
-    setup(&f, &v1);
-    if (!f.board.cfg.revocation) {
-        fx_free(&v1);
-        fx_close(&f);
+    if (!setup_with_store(&f, &v1))
         SKIP("this board has no revocation store");
-    }
     CHECK_EQ(sim_board_lock_counter(&f.board), 0);
     const struct ferry_counter *r = f.board.cfg.revocation;
     CHECK_EQ(r->ops->advance(r->ctx, 3), FERRY_E_LOCKED);
@@ -265,12 +272,8 @@ static void test_garbage_store_fails_closed(void)
 {
     struct fx f;
     struct fx_image v1;
-    setup(&f, &v1);
-    if (!f.board.cfg.revocation) {
-        fx_free(&v1);
-        fx_close(&f);
+    if (!setup_with_store(&f, &v1))
         SKIP("this board has no revocation store");
-    }
     uint8_t junk[512];
     uint32_t unit = f.board.revocation.bank[0].dev->geo->program_unit;
     memset(junk, 0x5a, sizeof junk);
