@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Attacks on the counter store (app_attack.h). */
+/* Attacks on the counter and revocation stores (app_attack.h). */
 #include <stdint.h>
 #include "app_attack.h"
 #include "board.h"
@@ -22,6 +22,23 @@ static void erase_through_driver(void)
     psram_counter_area(&counter);
     say("erasing the counter store through the flash driver");
     (void)ferry_area_erase(&counter, 0, counter.size);
+}
+
+/* The key revocation store shares the counter store's MPU region: an
+ * application that could erase it would trust a revoked key again once the
+ * confirmed image stops carrying the entry (docs/keys.md). */
+static void erase_revocation_through_driver(void)
+{
+    struct ferry_area revocation;
+    psram_revocation_area(&revocation);
+    say("erasing the revocation store through the flash driver");
+    (void)ferry_area_erase(&revocation, 0, revocation.size);
+}
+
+static void wild_revocation_store(void)
+{
+    say("writing zeros over the revocation store's first word");
+    *(volatile uint32_t *)(uintptr_t)BOARD_REVOCATION_ADDR = 0;
 }
 
 static void wild_store(void)
@@ -70,9 +87,14 @@ void app_attack_counter(uint32_t mode)
         unprivileged_mpu_off();
     else if (mode == 4)
         faultmask_store();
+    else if (mode == 5)
+        erase_revocation_through_driver();
+    else if (mode == 6)
+        wild_revocation_store();
     else {
-        say("unknown mode (the image's build number: 1..4)");
+        say("unknown mode (the image's build number: 1..6)");
         return;
     }
-    say("the counter store was written: it is NOT locked");
+    say(mode >= 5 ? "the revocation store was written: it is NOT locked"
+                  : "the counter store was written: it is NOT locked");
 }

@@ -49,6 +49,8 @@
 #define BOARD_PRIMARY_ADDR (BOARD_FLASH_BASE + BOARD_PRIMARY_OFF)
 #define BOARD_APP_ADDR     (BOARD_PRIMARY_ADDR + BOARD_HEADER_SIZE)
 #define BOARD_COUNTER_ADDR (BOARD_FLASH_BASE + BOARD_COUNTER_OFF)
+#define BOARD_REVOCATION_ADDR (BOARD_FLASH_BASE + BOARD_REVOCATION_OFF)
+#define BOARD_STORES_ADDR  (BOARD_FLASH_BASE + BOARD_STORES_OFF)
 
 /* The same rules the linker scripts assert, checked again where C uses them. */
 #define BOARD_IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
@@ -63,23 +65,32 @@ _Static_assert(BOARD_PRIMARY_OFF % BOARD_SECTOR_SIZE == 0 &&
                BOARD_STATUS_OFF % BOARD_SECTOR_SIZE == 0 &&
                BOARD_STATUS_SIZE % BOARD_SECTOR_SIZE == 0,
                "slots and status area start and end on sector boundaries");
-/* The counter store: two sectors or more (counter_flash.h), apart from every
- * other area, and one MPU region (a power of two of 32 bytes or more, at a
- * multiple of its size) so the bootloader can lock exactly it. */
+/* The counter store and the revocation store: two sectors or more each
+ * (counter_flash.h), apart from each other and from every other area, and
+ * both inside one MPU region (a power of two of 32 bytes or more, at a
+ * multiple of its size) that holds nothing else, so the bootloader can lock
+ * exactly them. */
 #define BOARD_APART(a_off, a_size, b_off, b_size) \
     ((a_off) + (a_size) <= (b_off) || (b_off) + (b_size) <= (a_off))
-_Static_assert(BOARD_COUNTER_OFF % BOARD_SECTOR_SIZE == 0 &&
-               BOARD_COUNTER_SIZE % BOARD_SECTOR_SIZE == 0 &&
-               BOARD_COUNTER_SIZE >= 2 * BOARD_SECTOR_SIZE,
-               "the counter store is two sectors or more, on sector boundaries");
-_Static_assert(BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_PRIMARY_OFF, BOARD_PRIMARY_SIZE) &&
-               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_STAGING_OFF, BOARD_STAGING_SIZE) &&
-               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_STATUS_OFF, BOARD_STATUS_SIZE) &&
-               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE, BOARD_CARD_OFF, BOARD_CARD_SIZE) &&
-               BOARD_COUNTER_OFF + BOARD_COUNTER_SIZE <= BOARD_FLASH_SIZE,
-               "the counter store overlaps no other area and lies inside the flash");
-_Static_assert(BOARD_IS_POW2(BOARD_COUNTER_SIZE) && BOARD_COUNTER_SIZE >= 32 &&
-               BOARD_COUNTER_ADDR % BOARD_COUNTER_SIZE == 0,
-               "the counter store is one MPU region: a power of two at a multiple of its size");
+#define BOARD_INSIDE(a_off, a_size, b_off, b_size) \
+    ((a_off) >= (b_off) && (a_off) + (a_size) <= (b_off) + (b_size))
+#define BOARD_STORE_OK(off, size)                                              \
+    ((off) % BOARD_SECTOR_SIZE == 0 && (size) % BOARD_SECTOR_SIZE == 0 &&      \
+     (size) >= 2 * BOARD_SECTOR_SIZE &&                                        \
+     BOARD_INSIDE(off, size, BOARD_STORES_OFF, BOARD_STORES_SIZE))
+_Static_assert(BOARD_STORE_OK(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE) &&
+               BOARD_STORE_OK(BOARD_REVOCATION_OFF, BOARD_REVOCATION_SIZE) &&
+               BOARD_APART(BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE,
+                           BOARD_REVOCATION_OFF, BOARD_REVOCATION_SIZE),
+               "each store is two sectors or more, on sector boundaries, apart, inside the lock region");
+_Static_assert(BOARD_APART(BOARD_STORES_OFF, BOARD_STORES_SIZE, BOARD_PRIMARY_OFF, BOARD_PRIMARY_SIZE) &&
+               BOARD_APART(BOARD_STORES_OFF, BOARD_STORES_SIZE, BOARD_STAGING_OFF, BOARD_STAGING_SIZE) &&
+               BOARD_APART(BOARD_STORES_OFF, BOARD_STORES_SIZE, BOARD_STATUS_OFF, BOARD_STATUS_SIZE) &&
+               BOARD_APART(BOARD_STORES_OFF, BOARD_STORES_SIZE, BOARD_CARD_OFF, BOARD_CARD_SIZE) &&
+               BOARD_STORES_OFF + BOARD_STORES_SIZE <= BOARD_FLASH_SIZE,
+               "the locked region of the stores overlaps no other area and lies inside the flash");
+_Static_assert(BOARD_IS_POW2(BOARD_STORES_SIZE) && BOARD_STORES_SIZE >= 32 &&
+               BOARD_STORES_ADDR % BOARD_STORES_SIZE == 0,
+               "the stores' lock region is one MPU region: a power of two at a multiple of its size");
 
 #endif

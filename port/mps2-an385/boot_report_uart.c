@@ -120,7 +120,7 @@ void boot_report_halt(const char *why, int err)
 
 void boot_report_locked(uint32_t addr, uint32_t size)
 {
-    uart_puts("[boot] counter store 0x");
+    uart_puts("[boot] counter and revocation stores 0x");
     uart_put_hex(addr);
     uart_puts("+0x");
     uart_put_hex(size);

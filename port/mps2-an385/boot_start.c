@@ -14,9 +14,12 @@
  *   - anti-rollback: the flash counter store (ferry/counter_flash.h) in its
  *     own area of the PSRAM; ferry_boot() refuses images below its value and
  *     raises it for a confirmed image;
- *   - right before the jump the counter store is made read-only until the
- *     next reset (cortexm_mpu.h), so the application cannot erase or lower
- *     it. A board whose lock cannot be set stays in the bootloader;
+ *   - key revocation: a second store with the same encoding next to it
+ *     (docs/keys.md) holds the lowest key index still trusted;
+ *   - right before the jump both stores are made read-only until the next
+ *     reset with one MPU region (cortexm_mpu.h), so the application cannot
+ *     erase or lower them. A board whose lock cannot be set stays in the
+ *     bootloader;
  *   - what the boot did goes to the application as the boot record
  *     (ferry/boot_record.h) at BOARD_BOOT_RECORD_ADDR, written last, in the
  *     builds that link boot_handoff_record.c (boot_handoff.h).
@@ -48,6 +51,8 @@ static uint8_t scratch[1024];
  * 1-byte program unit): a scan reads eight 8-byte record slots per call. */
 static struct ferry_counter_flash counter;
 static uint8_t counter_buf[2 * FERRY_COUNTER_FLASH_BUF_MIN(BOARD_PROGRAM_UNIT)];
+static struct ferry_counter_flash revocation;
+static uint8_t revocation_buf[2 * FERRY_COUNTER_FLASH_BUF_MIN(BOARD_PROGRAM_UNIT)];
 
 static __attribute__((noreturn)) void halt(const char *why, int err)
 {
@@ -73,20 +78,25 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
     struct ferry_boot_config cfg = {
         .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id, 0},
         .counter = &counter.counter,
+        .revocation = &revocation.counter,
         .hooks = {0, feed, arm, boot_report_event},
         .buf = scratch,
         .buf_len = sizeof scratch,
     };
     struct ferry_boot_result res;
-    struct ferry_area counter_area;
+    struct ferry_area counter_area, revocation_area;
 
     boot_report_init();
     psram_flash_areas(&cfg.primary, &cfg.staging, &cfg.status);
     psram_counter_area(&counter_area);
+    psram_revocation_area(&revocation_area);
     /* Fails only for a layout that board.h already refuses to compile. */
     int err = ferry_counter_flash_init(&counter, &counter_area, counter_buf, sizeof counter_buf);
+    if (err == 0)
+        err = ferry_counter_flash_init(&revocation, &revocation_area, revocation_buf,
+                                       sizeof revocation_buf);
     if (err != 0)
-        halt("counter store unusable, staying in the bootloader", err);
+        halt("counter or revocation store unusable, staying in the bootloader", err);
     if (before_boot)
         before_boot(&cfg);
     boot_handoff_begin(&cfg);
@@ -98,12 +108,12 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
      * the core at its first exception: refuse to start it. */
     if (vtor % BOARD_VECTOR_ALIGN != 0)
         halt("image header size breaks the vector table alignment", FERRY_E_ALIGN);
-    /* ferry_boot() has written the counter for the last time this reset.
-     * Without the lock the application could lower it: do not start it. */
-    err = cortexm_mpu_lock_readonly(BOARD_COUNTER_ADDR, BOARD_COUNTER_SIZE);
+    /* ferry_boot() has written both stores for the last time this reset.
+     * Without the lock the application could lower them: do not start it. */
+    err = cortexm_mpu_lock_readonly(BOARD_STORES_ADDR, BOARD_STORES_SIZE);
     if (err != 0)
-        halt("cannot lock the counter store, staying in the bootloader", err);
-    boot_report_locked(BOARD_COUNTER_ADDR, BOARD_COUNTER_SIZE);
+        halt("cannot lock the counter and revocation stores, staying in the bootloader", err);
+    boot_report_locked(BOARD_STORES_ADDR, BOARD_STORES_SIZE);
     boot_handoff_end(&res);
     boot_report_jump(vtor);
     cortexm_start_application(vtor);

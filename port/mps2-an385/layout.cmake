@@ -39,12 +39,18 @@ set(BOARD_STAGING_OFF     0x00080000)
 set(BOARD_STAGING_SIZE    0x00081000) # 516 KiB
 set(BOARD_STATUS_OFF      0x00101000)
 set(BOARD_STATUS_SIZE     0x00002000) # two 4 KiB banks
-# The anti-rollback counter store (docs/counter-format.md): two 4 KiB banks.
-# The bootloader makes it read-only with one MPU region before it jumps to
-# the application (cortexm_mpu.c), so its size is a power of two and its
-# address a multiple of its size (PMSAv7); 0x103000..0x104000 stays unused.
+# The anti-rollback counter store (docs/counter-format.md) and the key
+# revocation store (docs/keys.md, same encoding): two 4 KiB banks each. The
+# bootloader makes both read-only with one MPU region before it jumps to the
+# application (cortexm_mpu.c): BOARD_STORES_* is that region, a power of two
+# at a multiple of its size (PMSAv7) holding both stores and nothing else;
+# 0x103000..0x104000 stays unused.
 set(BOARD_COUNTER_OFF     0x00104000)
 set(BOARD_COUNTER_SIZE    0x00002000) # two 4 KiB banks
+set(BOARD_REVOCATION_OFF  0x00106000)
+set(BOARD_REVOCATION_SIZE 0x00002000) # two 4 KiB banks
+set(BOARD_STORES_OFF      0x00104000)
+set(BOARD_STORES_SIZE     0x00004000) # 16 KiB: the MPU region locked before the jump
 
 # The SD card of the card bootloader (ferry-boot-card, docs/sd-card.md): a
 # raw card image kept in the upper half of the backing file, read and
@@ -69,4 +75,5 @@ set(BOARD_LAYOUT_VARS
   BOARD_PROGRAM_UNIT BOARD_PRIMARY_OFF BOARD_PRIMARY_SIZE BOARD_STAGING_OFF BOARD_STAGING_SIZE
   BOARD_STATUS_OFF BOARD_STATUS_SIZE BOARD_HEADER_SIZE BOARD_VECTOR_ALIGN BOARD_CPU_HZ
   BOARD_TRIAL_WDOG_TICKS BOARD_CARD_OFF BOARD_CARD_SIZE BOARD_COUNTER_OFF BOARD_COUNTER_SIZE
+  BOARD_REVOCATION_OFF BOARD_REVOCATION_SIZE BOARD_STORES_OFF BOARD_STORES_SIZE
   BOARD_BOOT_RECORD_ADDR)

@@ -49,3 +49,8 @@ void psram_counter_area(struct ferry_area *counter)
 {
     *counter = (struct ferry_area){psram_flash(), BOARD_COUNTER_OFF, BOARD_COUNTER_SIZE};
 }
+
+void psram_revocation_area(struct ferry_area *revocation)
+{
+    *revocation = (struct ferry_area){psram_flash(), BOARD_REVOCATION_OFF, BOARD_REVOCATION_SIZE};
+}

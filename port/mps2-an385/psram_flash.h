@@ -22,4 +22,8 @@ void psram_flash_areas(struct ferry_area *primary, struct ferry_area *staging,
  * bootloader writes it; it is read-only for the application (cortexm_mpu.h). */
 void psram_counter_area(struct ferry_area *counter);
 
+/* The key revocation store (docs/keys.md), next to the counter store and
+ * locked with it. */
+void psram_revocation_area(struct ferry_area *revocation);
+
 #endif

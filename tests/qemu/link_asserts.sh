@@ -57,8 +57,10 @@ expect_refused app-v1 app.ld "s/ASSERT($BOARD_STAGING_OFF % $BOARD_SECTOR_SIZE/A
     "staging slot is not aligned to flash sectors"
 expect_refused app-v1 app.ld "s/&& $BOARD_PRIMARY_SIZE % /\\&\\& $((BOARD_PRIMARY_SIZE - 256)) % /" \
     "primary slot is not aligned to flash sectors"
-expect_refused ferry-boot-silent-p256m31 boot.ld "s/($BOARD_FLASH_BASE + $BOARD_COUNTER_OFF) %/($BOARD_FLASH_BASE + $(printf '0x%x' $((BOARD_COUNTER_OFF + BOARD_SECTOR_SIZE)))) %/" \
-    "counter store is not one MPU region (a power of two, at a multiple of its size)"
+expect_refused ferry-boot-silent-p256m31 boot.ld "s/($BOARD_FLASH_BASE + $BOARD_STORES_OFF) %/($BOARD_FLASH_BASE + $(printf '0x%x' $((BOARD_STORES_OFF + BOARD_SECTOR_SIZE)))) %/" \
+    "the stores' lock region is not one MPU region (a power of two, at a multiple of its size)"
+expect_refused ferry-boot-silent-p256m31 boot.ld "s/$BOARD_REVOCATION_OFF + $BOARD_REVOCATION_SIZE <=/$((BOARD_REVOCATION_OFF + BOARD_STORES_SIZE)) + $BOARD_REVOCATION_SIZE <=/" \
+    "a store lies outside the stores' lock region"
 expect_refused ferry-boot-silent-p256m31 boot.ld "s/LENGTH = $BOARD_BOOT_SIZE/LENGTH = 0x1000/" \
     "region \`ROM' overflowed"
 echo "PASS link_asserts"

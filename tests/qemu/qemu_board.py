@@ -85,6 +85,10 @@ class Board:
         self.status = (num(L, "BOARD_STATUS_OFF"), num(L, "BOARD_STATUS_SIZE"))
         self.counter = (num(L, "BOARD_COUNTER_OFF"), num(L, "BOARD_COUNTER_SIZE"))
         self.counter_addr = num(L, "BOARD_FLASH_BASE") + self.counter[0]
+        self.revocation = (num(L, "BOARD_REVOCATION_OFF"), num(L, "BOARD_REVOCATION_SIZE"))
+        self.revocation_addr = num(L, "BOARD_FLASH_BASE") + self.revocation[0]
+        self.stores = (num(L, "BOARD_STORES_OFF"), num(L, "BOARD_STORES_SIZE"))
+        self.stores_addr = num(L, "BOARD_FLASH_BASE") + self.stores[0]
         self.sector = num(L, "BOARD_SECTOR_SIZE")
         os.makedirs(work, exist_ok=True)
 
@@ -136,6 +140,12 @@ class Board:
             f.seek(off)
             return f.read(length)
 
+    def write(self, off, data):
+        """Bytes into the flash file from outside, as a probe on the bus would."""
+        with open(self.flash, "r+b") as f:
+            f.seek(off)
+            f.write(data)
+
     def primary_holds(self, image_path):
         data = open(image_path, "rb").read()
         return self.read(self.primary[0], len(data)) == data
@@ -145,6 +155,14 @@ class Board:
 
     def stored_counter(self):
         return counter_value(self.counter_bytes(), self.sector,
+                             num(self.layout, "BOARD_PROGRAM_UNIT"))
+
+    def revocation_bytes(self):
+        return self.read(*self.revocation)
+
+    def stored_revocation(self):
+        """The lowest key index the device still trusts (same encoding)."""
+        return counter_value(self.revocation_bytes(), self.sector,
                              num(self.layout, "BOARD_PROGRAM_UNIT"))
 
     def staging_offset(self):

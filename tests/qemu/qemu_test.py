@@ -18,9 +18,13 @@ Scenarios (one ctest test each, qemu.<scenario>):
   counter_advance  confirmed images raise the stored minimum security counter; a signed
                    revert to v1 with a lower counter is refused, one with the same counter
                    is installed
-  counter_lock     an application that writes the counter store after the jump faults
-                   (erase through the driver, a wild store, unprivileged MPU off, a store
-                   under FAULTMASK); the store keeps its bytes, the rollback stays refused
+  counter_lock     an application that writes the counter or the revocation store after
+                   the jump faults (erase through the driver, a wild store, unprivileged MPU
+                   off, a store under FAULTMASK); the stores keep their bytes, the rollback
+                   stays refused
+  key_rotation     a rotation image signed by key 1 that revokes key 0: a failed trial
+                   revokes nothing; once confirmed, the next boot writes the revocation
+                   store and images signed by key 0 are refused
 
 Exit status: 0 pass, 1 fail, 77 skipped (qemu or the firmware build missing).
 """
@@ -392,15 +396,16 @@ ROLLBACK = "[boot] staging: image rejected, nothing installed: image security co
 
 
 def locked_line(b):
-    return "[boot] counter store 0x%08x+0x%08x locked read-only until reset (MPU)" % (
-        b.counter_addr, b.counter[1])
+    return ("[boot] counter and revocation stores 0x%08x+0x%08x locked read-only until reset (MPU)"
+            % (b.stores_addr, b.stores[1]))
 
 
-def signed(b, app, version, counter, *flags):
-    """app-vN.bin signed as `version` with security counter `counter`."""
-    out = os.path.join(b.work, "%s-%s-c%d%s.img" % (app, version, counter, "".join(flags)))
+def signed(b, app, version, counter, *flags, key="FERRY_KEY"):
+    """app-vN.bin signed as `version` with security counter `counter`, by the
+    trusted key `key` (FERRY_KEY: index 0, FERRY_KEY1: index 1)."""
+    out = os.path.join(b.work, "%s-%s-c%d%s-%s.img" % (app, version, counter, "".join(flags), key))
     L = b.layout
-    b.run_tool([b.ferry, "sign", "-k", L["FERRY_KEY"], "--vendor", L["FERRY_VENDOR"],
+    b.run_tool([b.ferry, "sign", "-k", L[key], "--vendor", L["FERRY_VENDOR"],
                 "--device-class", L["FERRY_DEVICE_CLASS"], "--version", version,
                 "--security-counter", str(counter), "--header-size", L["BOARD_HEADER_SIZE"],
                 *flags, b.image(app + ".bin"), out])
@@ -465,6 +470,7 @@ def counter_lock(b, args):
     app_ran(b.boot(), "2.0.0", "is confirmed")
     expect_counter(b, 2, "after the first boot")
     locked = b.counter_bytes()
+    revocation = b.revocation_bytes()
     # (attack, what stops it). 4: with FAULTMASK the write cannot take a fault
     # and the core locks up; real silicon then waits for the trial watchdog,
     # QEMU 7.2 ends the run ("qemu: fatal: Lockup", SIGABRT).
@@ -475,7 +481,11 @@ def counter_lock(b, args):
                3: ("dropping privilege, then turning the MPU off",
                    "[app] fault: BusFault at 0xe000ed94"),
                4: ("raising FAULTMASK, then writing zeros over the counter store's first word",
-                   None)}
+                   None),
+               5: ("erasing the revocation store through the flash driver",
+                   "[app] fault: MemManage at 0x%08x" % b.revocation_addr),
+               6: ("writing zeros over the revocation store's first word",
+                   "[app] fault: MemManage at 0x%08x" % b.revocation_addr)}
     for mode, (attempt, fault) in sorted(attacks.items()):
         b.stage(signed(b, "app-v4", "4.0.0+%d" % mode, 2))
         boot = b.boot()
@@ -493,6 +503,8 @@ def counter_lock(b, args):
         if b.counter_bytes() != locked:
             raise TestFailure("attack %d changed the counter store (now %d):\n%s"
                               % (mode, b.stored_counter(), boot.out))
+        if b.revocation_bytes() != revocation:
+            raise TestFailure("attack %d changed the revocation store:\n%s" % (mode, boot.out))
         boot = b.boot()
         boot.expect("[boot] trial image not confirmed: reverting", "[boot] revert complete")
         app_ran(boot, "2.0.0", "is confirmed")
@@ -507,9 +519,79 @@ def counter_lock(b, args):
     ok("the stored minimum is still 2: the rollback to v1 (counter 1) is still refused")
 
 
+# ---- 8. key rotation and revocation (docs/keys.md) ----------------------------------
+REVOKED = "[boot] staging: image rejected, nothing installed: signed by a key revoked on this device"
+
+
+def expect_revocation(b, value, when):
+    got = b.stored_revocation()
+    if got != value:
+        raise TestFailure("%s: the revocation store holds %d, expected %d" % (when, got, value))
+
+
+def key_rotation(b, args):
+    b.fresh(signed(b, "app-v1", "1.0.0", 1))
+    app_ran(b.boot(), "1.0.0", "is confirmed")
+    expect_revocation(b, 0, "factory state")
+
+    # A rotation image that fails its trial: key 0 stays valid.
+    b.stage(signed(b, "app-v3", "3.0.0", 1, "--revoke-keys-below", "1", key="FERRY_KEY1"))
+    boot = b.boot()
+    boot.expect("[boot] trial boot (watchdog armed): v3.0.0",
+                "[app] v3.0.0 has a fatal bug: hanging before it confirms")
+    boot.refuse("key revocation")
+    expect_revocation(b, 0, "during the rotation image's trial")
+    boot = b.boot()
+    boot.expect("[boot] trial image not confirmed: reverting", "[boot] revert complete")
+    boot.refuse("key revocation")
+    app_ran(boot, "1.0.0", "is confirmed")
+    expect_revocation(b, 0, "after the failed rotation")
+    ok("a rotation image (key 1, revokes keys below 1) that hangs on trial reverts; nothing is "
+       "revoked and v1, signed by key 0, is verified and runs")
+
+    # The rotation that confirms: key 0 is revoked on the first boot after it.
+    b.stage(signed(b, "app-v2", "2.0.0", 1, "--revoke-keys-below", "1", key="FERRY_KEY1"))
+    boot = b.boot()
+    boot.expect("[boot] trial boot (watchdog armed): v2.0.0")
+    boot.refuse("key revocation")
+    app_ran(boot, "2.0.0", "on trial: self-test passed, image confirmed")
+    expect_revocation(b, 0, "after the rotation image's trial boot")
+    boot = b.boot()
+    boot.expect("[boot] key revocation: keys below index 1 are revoked", locked_line(b))
+    app_ran(boot, "2.0.0", "is confirmed")
+    expect_revocation(b, 1, "after the rotation image confirmed")
+    stored = b.revocation_bytes()
+    boot = b.boot()
+    boot.refuse("key revocation")
+    app_ran(boot, "2.0.0", "is confirmed")
+    if b.revocation_bytes() != stored:
+        raise TestFailure("a boot with nothing to revoke wrote the revocation store")
+    ok("the rotation image confirmed: the next boot revoked key 0 (store = 1), once")
+
+    # The store is untrusted input: erased from outside, the confirmed
+    # image's own entry puts it back on the next boot.
+    b.write(b.revocation[0], b"\xff" * b.revocation[1])
+    expect_revocation(b, 0, "after erasing the store from outside")
+    boot = b.boot()
+    boot.expect("[boot] key revocation: keys below index 1 are revoked")
+    app_ran(boot, "2.0.0", "is confirmed")
+    expect_revocation(b, 1, "after the boot that follows the erase")
+    ok("an erased revocation store is written back to 1 from the confirmed image's entry")
+
+    b.stage(signed(b, "app-v3", "3.0.0", 1))
+    for _ in range(2):
+        boot = b.boot()
+        boot.expect(REVOKED)
+        boot.refuse("installing")
+        app_ran(boot, "2.0.0", "is confirmed")
+    expect_revocation(b, 1, "at the end")
+    ok("a newer image signed by key 0 is refused (%s), boot after boot"
+       % REVOKED.rsplit(": ", 1)[1])
+
+
 SCENARIOS = {f.__name__: f for f in (fresh_boot, update, tampered, watchdog_revert, powercut,
                                      powercut_revert, app_alignment, counter_advance,
-                                     counter_lock)}
+                                     counter_lock, key_rotation)}
 
 
 def main():
