@@ -239,7 +239,7 @@ static void test_interposer_cannot_change_the_class(void)
     CHECK_EQ(rc, 0);
     CHECK(fx_primary_is(&f, &v1));
     CHECK_EQ(f.res.action, FERRY_BOOT_NORMAL);
-    CHECK(f.res.staged_err != 0);
+    CHECK_EQ(f.res.staged_err, FERRY_E_IMG_CHANGED);
     fx_free(&other);
     fx_free(&v1);
     fx_close(&f);
@@ -275,6 +275,88 @@ static void test_interposer_cannot_forge_version_or_counter(void)
     fx_free(&old);
     fx_free(&v1);
     fx_close(&f);
+}
+
+/*
+ * Finding 2c (this review): the staged image was parsed twice, once for the
+ * cheap checks (downgrade, "is it the image that failed its trial") and once
+ * more for the verification, so the cheap checks rested on a read the
+ * signature never covered. An old genuine v0.5 with v1's counter (the counter
+ * cannot refuse it) shows version 9 on the first read: it used to be
+ * installed, a downgrade. Now the first parse is the one verified.
+ */
+static void test_interposer_cannot_dodge_the_downgrade_check(void)
+{
+    struct fx f;
+    struct fx_image v1, old;
+    setup(&f, &v1);
+    struct ferry_sign_params p = fx_params(&f, 0, 5, 0, 1);
+    old = fx_make_with(&f.key, &p, 20 * 1024, 7);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, old.bytes, old.len), 0);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK_EQ(f.res.staged_err, FERRY_E_IMG_DOWNGRADE); /* without the interposer */
+
+    uint8_t forged[32];
+    memcpy(forged, old.bytes, 32);
+    forged[20] = 9; /* major */
+    struct interposer ip;
+    interpose_staging(&f, &ip, 0, forged, 32, 1);
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK(ip.hits > 0);
+    CHECK(fx_primary_is(&f, &v1));
+    CHECK_EQ(f.res.action, FERRY_BOOT_NORMAL);
+    CHECK_EQ(f.res.staged_err, FERRY_E_IMG_CHANGED);
+    fx_free(&old);
+    fx_free(&v1);
+    fx_close(&f);
+}
+
+/*
+ * The revocation entry is a decision too: a genuine permanent image signed by
+ * key 1 that revokes keys below 1 shows "below 2" on its first read of the
+ * entry (which would lock out key 1 as well, its own signer, past the check
+ * made on the true value) or "below 0" (no revocation at all). Either way it
+ * must be refused whole, nothing revoked, v1 kept.
+ */
+static void interposed_revocation(uint32_t shown)
+{
+    struct fx f;
+    struct fx_image v1, rot;
+    setup(&f, &v1);
+    if (!f.board.cfg.revocation) {
+        printf("SKIP %s: board has no revocation store\n", board_name);
+        fx_free(&v1);
+        fx_close(&f);
+        return;
+    }
+    struct ferry_sign_params p = fx_params(&f, 2, 0, 0, 2);
+    p.revoke_below = 1;
+    p.flags = FERRY_IMG_F_PERMANENT;
+    rot = fx_make_with(&f.key1, &p, 20 * 1024, 8);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, rot.bytes, rot.len), 0);
+
+    uint8_t forged[4] = {(uint8_t)shown, 0, 0, 0};
+    struct interposer ip;
+    interpose_staging(&f, &ip, tlv_value_off(&rot, FERRY_TLV_REVOKE_BELOW), forged, 4, 1);
+    int rc = fx_boot(&f);
+    CHECK(ip.hits > 0);
+    CHECK_EQ(rc, 0);
+    CHECK(fx_primary_is(&f, &v1));
+    CHECK_EQ(f.res.action, FERRY_BOOT_NORMAL);
+    CHECK_EQ(f.res.staged_err, FERRY_E_IMG_CHANGED);
+    uint32_t floor = 99;
+    sim_board_reset(&f.board);
+    CHECK_EQ(f.board.cfg.revocation->ops->read(f.board.cfg.revocation->ctx, &floor), 0);
+    CHECK_EQ(floor, 0);
+    fx_free(&rot);
+    fx_free(&v1);
+    fx_close(&f);
+}
+
+static void test_interposer_cannot_forge_revocation(void)
+{
+    interposed_revocation(2);
+    interposed_revocation(0);
 }
 
 /*
@@ -542,6 +624,8 @@ int main(int argc, char **argv)
     RUN(test_forged_install_bank_runs_nothing_unsigned);
     RUN(test_interposer_cannot_change_the_class);
     RUN(test_interposer_cannot_forge_version_or_counter);
+    RUN(test_interposer_cannot_dodge_the_downgrade_check);
+    RUN(test_interposer_cannot_forge_revocation);
     RUN(test_counter_recorded_before_staged_is_judged);
     RUN(test_refused_primary_is_no_backup);
     RUN(test_backup_signature_damage_is_caught_before_revert);

@@ -130,14 +130,18 @@ static struct ferry_area backup_area(const struct ferry_boot_config *cfg)
  * boot (one read, signature by a key not revoked, vendor, class;
  * ferry_image_verify) with a security counter at or above the stored
  * minimum. *info is then that read.
+ * runnable_parsed() takes j->info as parsed from `area` by the caller (and
+ * `err`, that parse's result): the verification then proves that every check
+ * the caller made on j->info was made on the signed bytes (a second read
+ * that differs is FERRY_E_IMG_CHANGED). runnable() parses first.
  */
-static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
+static int runnable_parsed(const struct boot_run *r, const struct ferry_area *area,
+                           struct judged *j, int err)
 {
     const struct ferry_boot_config *cfg = r->cfg;
     struct ferry_image_info *info = &j->info;
     uint32_t proof = 0;
     j->seal = 0;
-    int err = ferry_image_parse(area, FERRY_PARSE_SLOT, info);
     if (!err && info->total_size > cfg->primary.size)
         err = FERRY_E_IMG_TOO_BIG;
     if (!err && info->security_counter < r->min_counter)
@@ -149,6 +153,11 @@ static int runnable(const struct boot_run *r, const struct ferry_area *area, str
     if (!err && info->security_counter >= r->min_counter && proof == FERRY_IMAGE_PROOF)
         j->seal = seal_of(info);
     return err;
+}
+
+static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
+{
+    return runnable_parsed(r, area, j, ferry_image_parse(area, FERRY_PARSE_SLOT, &j->info));
 }
 
 /*
@@ -235,7 +244,9 @@ static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8
     if (prim && !(cand->flags & FERRY_IMG_F_REVERT) &&
         ferry_version_cmp(&cand->version, &prim->version) <= 0)
         return FERRY_E_IMG_DOWNGRADE;
-    return runnable(r, &sa, cj);
+    /* No second parse: the checks above rest on `cand`, which the
+     * verification holds to the signed bytes. */
+    return runnable_parsed(r, &sa, cj, 0);
 }
 
 /* A new operation's header: `in` moves into the primary, `out` (or nothing)

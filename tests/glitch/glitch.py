@@ -56,7 +56,8 @@ FUNCTIONS = [
     "memcmp",               # vendor/class UUIDs, staged-vs-primary digest (newlib)
     # src/boot/boot.c: acting on the verdict
     "ferry_boot",
-    "runnable",             # parse + counter + verify + seal
+    "runnable",             # parse, then runnable_parsed
+    "runnable_parsed",      # counter + verify of the caller's one parse + seal
     "sealed",               # the seal re-check before install and run
     "stable_boot",
     "judge_staged",
@@ -641,7 +642,8 @@ def smoke(args):
 
     # A skip is applied and changes the boot: the first register push of
     # ferry_image_verify, whose return then pops a wrong frame.
-    push = next((i for i in insns if i.symbol in ("ferry_image_verify_proven", "ferry_image_verify")
+    push = next((i for i in insns
+                 if i.symbol.split(".")[0] in ("ferry_image_verify_proven", "ferry_image_verify")
                  and re.match(r"(push|stmdb sp!)", i.text)), None)
     if push is None:
         raise TestFailure("no push in ferry_image_verify(_proven): pick another instruction here")
