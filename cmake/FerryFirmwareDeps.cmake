@@ -2,7 +2,8 @@
 # Ferry's third-party code compiled for the target, for a cross build (or any
 # build with FERRY_DEPS_FROM_SOURCE=ON):
 #   ferry_bearssl      static: the BearSSL files the crypto backend needs
-#                      (SHA-256, ECDSA P-256 verification)        ferry::bearssl
+#                      (SHA-256, ECDSA P-256 verification; for encrypted
+#                      images ECDH, HKDF, HMAC, AES)              ferry::bearssl
 #   ferry_http_parser  static: http_parser.c                      ferry::http_parser
 #   ferry_jsmn         header only: jsmn.h                        ferry::jsmn
 # Each comes from its FERRY_<NAME>_SOURCE_DIR (your own copy) or, left empty,
@@ -50,8 +51,14 @@ endfunction()
 # ---- BearSSL -----------------------------------------------------------------
 # SHA-256 and ECDSA verification with each P-256 implementation, and the
 # integer and codec helpers they call; the ECDSA verifiers refer to all three
-# NIST curves' descriptors. The same list as port/mps2-an385's. A program
-# links only the objects it references.
+# NIST curves' descriptors. The same list as port/mps2-an385's (which does
+# not have the encryption files below yet). A program links only the objects
+# it references.
+# Encrypted images (src/crypto/bearssl_enc.c) add HKDF and HMAC over the same
+# SHA-256, and AES: both the constant-time code (aes_ct, the default) and the
+# table code (aes_small, -DFERRY_AES_SMALL), each as block encryption and
+# decryption, CTR and CBC decryption (one-block decryption for the key unwrap).
+# Their ECDH runs on one of the curve codes already listed.
 _ferry_dep_dir(_ferry_bearssl BEARSSL bearssl inc/bearssl.h)
 if(NOT _ferry_bearssl)
   message(FATAL_ERROR "Ferry needs BearSSL's source for the target: set "
@@ -62,7 +69,12 @@ add_library(ferry_bearssl STATIC ${_ferry_bearssl_int})
 foreach(f int/i32_div32.c hash/sha2small.c codec/ccopy.c codec/dec32be.c codec/enc32be.c
           ec/ec_p256_m15.c ec/ec_p256_m31.c ec/ec_prime_i15.c ec/ec_prime_i31.c
           ec/ec_secp256r1.c ec/ec_secp384r1.c ec/ec_secp521r1.c ec/ecdsa_i15_bits.c
-          ec/ecdsa_i31_bits.c ec/ecdsa_i15_vrfy_raw.c ec/ecdsa_i31_vrfy_raw.c)
+          ec/ecdsa_i31_bits.c ec/ecdsa_i15_vrfy_raw.c ec/ecdsa_i31_vrfy_raw.c
+          kdf/hkdf.c mac/hmac.c
+          symcipher/aes_ct.c symcipher/aes_ct_enc.c symcipher/aes_ct_dec.c
+          symcipher/aes_ct_ctr.c symcipher/aes_ct_cbcdec.c
+          symcipher/aes_common.c symcipher/aes_small_enc.c symcipher/aes_small_dec.c
+          symcipher/aes_small_ctr.c symcipher/aes_small_cbcdec.c)
   target_sources(ferry_bearssl PRIVATE ${_ferry_bearssl}/src/${f})
 endforeach()
 target_include_directories(ferry_bearssl PUBLIC $<BUILD_INTERFACE:${_ferry_bearssl}/inc>

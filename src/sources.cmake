@@ -9,12 +9,16 @@
 #   storage  block devices, SD over SPI, FAT12/16/32
 #   card     the update.bin card flow (bootloader side) and the agent's download to a card
 #   crypto   the crypto seam's BearSSL backend
+#   crypto_enc  encrypted images' crypto (ECIES unwrap, AES-CTR; include/ferry/crypto_enc.h):
+#            not part of FERRY_ALL_SRC; a build that offers encrypted images adds
+#            FERRY_CRYPTO_ENC_SRC next to FERRY_CRYPTO_SRC (it calls ferry_ct_memcmp)
 set(FERRY_SRC_DIR ${CMAKE_CURRENT_LIST_DIR})
 foreach(part common boot app storage card)
   string(TOUPPER ${part} PART)
   file(GLOB FERRY_${PART}_SRC CONFIGURE_DEPENDS ${FERRY_SRC_DIR}/${part}/*.c)
 endforeach()
 set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
+set(FERRY_CRYPTO_ENC_SRC ${FERRY_SRC_DIR}/crypto/bearssl_enc.c)
 set(FERRY_ALL_SRC ${FERRY_COMMON_SRC} ${FERRY_BOOT_SRC} ${FERRY_APP_SRC} ${FERRY_STORAGE_SRC}
     ${FERRY_CARD_SRC} ${FERRY_CRYPTO_SRC})
 # The public headers (include/ferry/*.h), the usage requirement of every component.

@@ -59,6 +59,15 @@ enum ferry_err {
     FERRY_E_NO_IMAGE = -40,       /* no bootable image anywhere: stay in the bootloader */
     FERRY_E_STATE = -41,          /* boot status area holds an impossible state */
     FERRY_E_IMG_REVOKES_SIGNER = -42, /* the image would revoke the key that signed it */
+    FERRY_E_IMG_KEYWRAP = -43,    /* encrypted image: its content key does not unwrap with this
+                                     device's class key (encrypted for another key, or altered;
+                                     docs/encryption-crypto.md) */
+    FERRY_E_IMG_ENC_KEY = -44,    /* encrypted image for a class key this device does not
+                                     hold, or a device with no class key (docs/encryption.md) */
+    FERRY_E_IMG_CIPHERTEXT = -45, /* encrypted payload does not hash to its signed digest */
+    FERRY_E_IMG_PLAINTEXT = -46,  /* payload (decrypted, or in the primary slot) does not hash
+                                     to its signed plaintext digest */
+    FERRY_E_IMG_PLAIN = -47,      /* the device requires encrypted images; this one is not */
 
     /* Network download (docs/http.md) */
     FERRY_E_HTTP_STATUS = -50,    /* server answered with a non-2xx status */

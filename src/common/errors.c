@@ -45,6 +45,11 @@ const char *ferry_strerror(int err)
     case FERRY_E_IMG_REVERTED:   return "image was reverted after a failed trial";
     case FERRY_E_KEY_REVOKED:    return "signed by a key revoked on this device";
     case FERRY_E_IMG_REVOKES_SIGNER: return "image would revoke its own signing key";
+    case FERRY_E_IMG_KEYWRAP:    return "image key does not unwrap with this device's key";
+    case FERRY_E_IMG_ENC_KEY:    return "encrypted for a class key this device does not hold";
+    case FERRY_E_IMG_CIPHERTEXT: return "encrypted payload does not match its signed digest";
+    case FERRY_E_IMG_PLAINTEXT:  return "decrypted payload does not match its signed digest";
+    case FERRY_E_IMG_PLAIN:      return "image is not encrypted, and this device requires it";
     case FERRY_E_IMG_CHANGED:    return "image read back differently (flash changed between reads)";
 
     case FERRY_E_NO_IMAGE:       return "no bootable image";
