@@ -10,7 +10,7 @@ set(FERRY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Ferry)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ferry DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h")
-install(TARGETS ferry_boot ferry_app ferry_storage ferry_card ferry_core ${FERRY_DEP_TARGETS}
+install(TARGETS ferry_boot ferry_app ferry_storage ferry_card ferry_enc ferry_core ${FERRY_DEP_TARGETS}
         EXPORT FerryTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT FerryTargets NAMESPACE ferry:: DESTINATION ${FERRY_CMAKE_DIR})
 if(TARGET ferry)

@@ -5,6 +5,7 @@
 #
 #   common   error texts, flash area helpers, RAM flash device
 #   boot     what a bootloader links: image format, swap, status, counter, boot decision
+#            (boot/plain/: the variant of a bootloader without decryption)
 #   app      what an application links: confirm/trial, HTTP client, manifest, update agent
 #   storage  block devices, SD over SPI, FAT12/16/32
 #   card     the update.bin card flow (bootloader side) and the agent's download to a card
@@ -18,7 +19,10 @@ foreach(part common boot app storage card)
   file(GLOB FERRY_${PART}_SRC CONFIGURE_DEPENDS ${FERRY_SRC_DIR}/${part}/*.c)
 endforeach()
 set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
-set(FERRY_CRYPTO_ENC_SRC ${FERRY_SRC_DIR}/crypto/bearssl_enc.c)
+# A bootloader that cannot decrypt links these before the core (they replace
+# boot/image_enc.c: encrypted images are refused at parse time).
+set(FERRY_BOOT_PLAIN_SRC ${FERRY_SRC_DIR}/boot/plain/image_enc_none.c)
+set(FERRY_CRYPTO_ENC_SRC ${FERRY_SRC_DIR}/crypto/bearssl_enc.c ${FERRY_SRC_DIR}/crypto/decrypt_sw.c)
 set(FERRY_ALL_SRC ${FERRY_COMMON_SRC} ${FERRY_BOOT_SRC} ${FERRY_APP_SRC} ${FERRY_STORAGE_SRC}
     ${FERRY_CARD_SRC} ${FERRY_CRYPTO_SRC})
 # The public headers (include/ferry/*.h), the usage requirement of every component.

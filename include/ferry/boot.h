@@ -72,7 +72,8 @@ struct ferry_boot_config {
        it) holding the lowest key index still trusted (docs/keys.md). */
     const struct ferry_counter *revocation;
     struct ferry_boot_hooks hooks;
-    uint8_t *buf;               /* scratch: >= 256 bytes and a multiple of every
+    uint8_t *buf;               /* scratch: >= 256 bytes (>= 512 for encrypted images,
+                                   whose metadata is larger) and a multiple of every
                                    device's program unit; 1-4 KiB is a good size */
     size_t buf_len;
 };

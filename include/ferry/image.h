@@ -38,13 +38,22 @@
 #define FERRY_TLV_NAME      0x0003u /* UTF-8 text, informational, 1..64 bytes */
 #define FERRY_TLV_REVOKE_BELOW 0x8004u /* u32: once this image is confirmed, keys with an
                                           index below it are revoked (docs/keys.md) */
+#define FERRY_TLV_ENCRYPTION 0x8005u /* 137 bytes: scheme, class key ID, E, wrapped key,
+                                        nonce (docs/image-format.md section 13) */
+#define FERRY_TLV_PAYLOAD_DIGESTS 0x8006u /* 64 bytes: SHA-256 of the plaintext payload,
+                                             then of the ciphertext payload */
+#define FERRY_ENC_SCHEME_ECIES_P256 1u /* ferry-ecies-v1 + AES-128-CTR (docs/encryption.md) */
+#define FERRY_ENC_TLV_LEN 137u
 
 /* Header flags. Unknown bits set are an error. */
 #define FERRY_IMG_F_REVERT  0x00000001u /* signed revert: may replace a newer
                                            version (see docs/design.md policy) */
 #define FERRY_IMG_F_PERMANENT 0x00000002u /* install without a trial run: confirmed as soon
                                              as it is installed and its copy checked */
-#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT | FERRY_IMG_F_PERMANENT)
+#define FERRY_IMG_F_ENCRYPTED 0x00000004u /* payload encrypted (docs/encryption.md): the
+                                             digest covers the header only, which binds
+                                             both payload forms by their digests */
+#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT | FERRY_IMG_F_PERMANENT | FERRY_IMG_F_ENCRYPTED)
 
 #define FERRY_NAME_MAX 64u
 
@@ -57,6 +66,14 @@ struct ferry_version {
 
 /* <0, 0, >0 as a is older, equal, newer than b (major, minor, patch, build). */
 int ferry_version_cmp(const struct ferry_version *a, const struct ferry_version *b);
+
+/* The encryption entry of an encrypted image (FERRY_TLV_ENCRYPTION). */
+struct ferry_enc_info {
+    uint8_t class_key_id[32]; /* SHA-256 of the class public point it is wrapped for */
+    uint8_t ephemeral[65];    /* E: ephemeral public point, 0x04 || X || Y */
+    uint8_t wrapped[24];      /* the content key, AES key wrap (RFC 3394) under the KEK */
+    uint8_t nonce[12];        /* AES-128-CTR: counter block = nonce || be32(block index) */
+};
 
 struct ferry_image_info {
     uint32_t header_size;    /* payload offset from the slot start */
@@ -71,6 +88,13 @@ struct ferry_image_info {
     uint8_t class_id[16];
     char name[FERRY_NAME_MAX + 1]; /* NUL-terminated, "" when absent */
     uint32_t revoke_below;   /* FERRY_TLV_REVOKE_BELOW, 0 when absent */
+    /* Encrypted images only (flags & FERRY_IMG_F_ENCRYPTED), zero otherwise: */
+    struct ferry_enc_info enc;
+    uint8_t plain_digest[32];  /* SHA-256 of the plaintext payload */
+    uint8_t cipher_digest[32]; /* SHA-256 of the ciphertext payload */
+    /* 1: parsed with FERRY_PARSE_PRIMARY, so an encrypted image's payload is
+     * its plaintext (the installed form); 0: the stored form (ciphertext). */
+    uint8_t installed;
     /* From the trailer, not yet checked by ferry_image_parse(): */
     uint8_t digest[32];
     uint8_t key_id[32];
@@ -83,6 +107,10 @@ enum ferry_parse_mode {
     /* The area is exactly one image file: it must end where the trailer ends
      * (FERRY_E_IMG_TRUNCATED / FERRY_E_IMG_TRAILING otherwise). */
     FERRY_PARSE_FILE = 1,
+    /* The area is the execution slot: slot rules, and the image is in its
+     * installed form (an encrypted image's payload is plaintext there, and
+     * is verified against the plaintext digest). */
+    FERRY_PARSE_PRIMARY = 2,
 };
 
 /*
@@ -113,7 +141,9 @@ struct ferry_verify_policy {
 };
 
 /*
- * Full verification of a parsed image: SHA-256 over the protected bytes equals
+ * Full verification of a parsed image: SHA-256 over the protected bytes (an
+ * encrypted image: over the header, and the payload against the signed
+ * digest of its form, FERRY_E_IMG_CIPHERTEXT / FERRY_E_IMG_PLAINTEXT) equals
  * the trailer digest, the key ID names a trusted key whose index is at or
  * above policy->min_key_index, the signature verifies with that key, vendor
  * and class match the policy, and the image does not revoke the key that

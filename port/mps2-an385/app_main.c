@@ -69,7 +69,7 @@ static int self_test(const struct ferry_app_config *cfg)
     struct ferry_image_info info;
     static volatile uint32_t pattern[16];
 
-    if (ferry_image_parse(&cfg->primary, FERRY_PARSE_SLOT, &info) != 0)
+    if (ferry_image_parse(&cfg->primary, FERRY_PARSE_PRIMARY, &info) != 0)
         return -1;
     if (info.version.major != APP_VERSION_MAJOR || info.version.minor != APP_VERSION_MINOR ||
         info.version.patch != APP_VERSION_PATCH)
@@ -159,7 +159,7 @@ int main(void)
     if (APP_ATTACKS_COUNTER) {
         struct ferry_image_info info;
         say(" attacks the counter store\n");
-        if (ferry_image_parse(&cfg.primary, FERRY_PARSE_SLOT, &info) == 0)
+        if (ferry_image_parse(&cfg.primary, FERRY_PARSE_PRIMARY, &info) == 0)
             app_attack_counter(info.version.build);
         cortexm_system_reset(); /* never confirmed */
     }

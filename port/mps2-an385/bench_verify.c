@@ -51,7 +51,7 @@ int main(void)
     uart_init();
     timer_start();
     psram_flash_areas(&primary, &staging, &status);
-    int err = ferry_image_parse(&primary, FERRY_PARSE_SLOT, &info);
+    int err = ferry_image_parse(&primary, FERRY_PARSE_PRIMARY, &info);
     if (err != 0) {
         uart_puts("[bench] no image in the primary slot: ");
         uart_puts(ferry_strerror(err));

@@ -191,7 +191,7 @@ static int failed_here_before(struct ferry_agent *a)
 static int read_running(struct ferry_agent *a)
 {
     struct ferry_image_info running;
-    int err = ferry_image_parse(&a->cfg->app->primary, FERRY_PARSE_SLOT, &running);
+    int err = ferry_image_parse(&a->cfg->app->primary, FERRY_PARSE_PRIMARY, &running);
     if (err == FERRY_E_IO || err == FERRY_E_POWER_LOSS)
         return err;
     if (err)

@@ -408,7 +408,7 @@ static int judge_against_running(const struct ferry_stage *s, const struct ferry
 {
     const struct ferry_stage_config *cfg = s->cfg;
     struct ferry_image_info run;
-    int err = ferry_image_parse(&cfg->app->primary, FERRY_PARSE_SLOT, &run);
+    int err = ferry_image_parse(&cfg->app->primary, FERRY_PARSE_PRIMARY, &run);
     if (err == FERRY_E_IO || err == FERRY_E_POWER_LOSS)
         return err;
     if (!err) {
@@ -432,7 +432,7 @@ int stage_min_key_index(const struct ferry_counter *store, const struct ferry_ar
         if (err)
             return err;
     }
-    int err = ferry_image_parse(primary, FERRY_PARSE_SLOT, &run);
+    int err = ferry_image_parse(primary, FERRY_PARSE_PRIMARY, &run);
     if (err == FERRY_E_IO || err == FERRY_E_POWER_LOSS)
         return err;
     if (!err && run.revoke_below > *min)

@@ -144,6 +144,10 @@ static int runnable_parsed(const struct boot_run *r, const struct ferry_area *ar
     j->seal = 0;
     if (!err && info->total_size > cfg->primary.size)
         err = FERRY_E_IMG_TOO_BIG;
+    /* An encrypted image in its stored form (staged, or the backup) can only
+     * be installed by decrypting it: this bootloader holds no class key. */
+    if (!err && (info->flags & FERRY_IMG_F_ENCRYPTED) && !info->installed)
+        err = FERRY_E_IMG_ENC_KEY;
     if (!err && info->security_counter < r->min_counter)
         err = FERRY_E_IMG_ROLLBACK;
     if (!err)
@@ -155,9 +159,17 @@ static int runnable_parsed(const struct boot_run *r, const struct ferry_area *ar
     return err;
 }
 
+/* The primary holds images in their installed form (an encrypted image's
+ * payload in plaintext); the staging slot in their stored form. */
+static enum ferry_parse_mode form_of(const struct boot_run *r, const struct ferry_area *area)
+{
+    const struct ferry_area *p = &r->cfg->primary;
+    return area->dev == p->dev && area->off == p->off ? FERRY_PARSE_PRIMARY : FERRY_PARSE_SLOT;
+}
+
 static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
 {
-    return runnable_parsed(r, area, j, ferry_image_parse(area, FERRY_PARSE_SLOT, &j->info));
+    return runnable_parsed(r, area, j, ferry_image_parse(area, form_of(r, area), &j->info));
 }
 
 /*
@@ -336,7 +348,7 @@ static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
 static int trailer_differs(struct boot_run *r, const struct ferry_image_info *cand)
 {
     struct ferry_image_info back;
-    if (ferry_image_parse(&r->cfg->primary, FERRY_PARSE_SLOT, &back) != 0)
+    if (ferry_image_parse(&r->cfg->primary, FERRY_PARSE_PRIMARY, &back) != 0)
         return 1;
     return back.protected_size != cand->protected_size ||
            memcmp(back.digest, cand->digest, 32) != 0 ||

@@ -130,18 +130,11 @@ static int check_fit(uint32_t area_size, enum ferry_parse_mode mode,
     return FERRY_OK;
 }
 
-/*
- * Where metadata is read from: the area itself (ferry_image_parse) or the RAM
- * copy of the header that ferry_image_verify() hashes. One walker serves both,
- * so the bytes verify parses are exactly the bytes it hashes.
- */
-struct meta_src {
-    const struct ferry_area *area; /* NULL: read from mem */
-    const uint8_t *mem;
-    uint32_t mem_len;
-};
-
-static int src_read(const struct meta_src *s, uint32_t off, void *dst, uint32_t len)
+/* Metadata is read from the area itself (ferry_image_parse) or from the RAM
+ * copy of the header that ferry_image_verify() hashes (struct ferry_meta_src,
+ * image_priv.h). One walker serves both, so the bytes verify parses are
+ * exactly the bytes it hashes. */
+int ferry_meta_read(const struct ferry_meta_src *s, uint32_t off, void *dst, uint32_t len)
 {
     if (s->area != NULL) {
         return ferry_area_read(s->area, off, dst, len);
@@ -157,16 +150,16 @@ static int src_read(const struct meta_src *s, uint32_t off, void *dst, uint32_t 
  * One known metadata entry's value. `len` is already known to lie inside the
  * metadata area. Errors: FERRY_E_IMG_TLV, read errors.
  */
-static int read_uuid_entry(const struct meta_src *s, uint32_t off, uint32_t len,
+static int read_uuid_entry(const struct ferry_meta_src *s, uint32_t off, uint32_t len,
                            uint8_t dst[UUID_SIZE])
 {
     if (len != UUID_SIZE) {
         return FERRY_E_IMG_TLV;
     }
-    return src_read(s, off, dst, UUID_SIZE);
+    return ferry_meta_read(s, off, dst, UUID_SIZE);
 }
 
-static int read_name_entry(const struct meta_src *s, uint32_t off, uint32_t len,
+static int read_name_entry(const struct ferry_meta_src *s, uint32_t off, uint32_t len,
                            char dst[FERRY_NAME_MAX + 1])
 {
     uint32_t i;
@@ -175,7 +168,7 @@ static int read_name_entry(const struct meta_src *s, uint32_t off, uint32_t len,
     if (len == 0u || len > FERRY_NAME_MAX) {
         return FERRY_E_IMG_TLV;
     }
-    rc = src_read(s, off, dst, len);
+    rc = ferry_meta_read(s, off, dst, len);
     if (rc != FERRY_OK) {
         return rc;
     }
@@ -188,7 +181,7 @@ static int read_name_entry(const struct meta_src *s, uint32_t off, uint32_t len,
     return FERRY_OK;
 }
 
-static int read_u32_entry(const struct meta_src *s, uint32_t off, uint32_t len, uint32_t *dst)
+static int read_u32_entry(const struct ferry_meta_src *s, uint32_t off, uint32_t len, uint32_t *dst)
 {
     uint8_t v[4];
     int rc;
@@ -196,7 +189,7 @@ static int read_u32_entry(const struct meta_src *s, uint32_t off, uint32_t len, 
     if (len != sizeof v) {
         return FERRY_E_IMG_TLV;
     }
-    rc = src_read(s, off, v, sizeof v);
+    rc = ferry_meta_read(s, off, v, sizeof v);
     if (rc == FERRY_OK) {
         *dst = ferry_get_le32(v);
     }
@@ -207,7 +200,6 @@ static int read_u32_entry(const struct meta_src *s, uint32_t off, uint32_t len, 
 #define SEEN_CLASS  2u
 #define SEEN_NAME   4u
 #define SEEN_REVOKE 8u
-
 /*
  * Walks the metadata entries in [32, 32 + meta_size). Each entry's header and
  * value must lie wholly inside that range. A known type seen twice is an
@@ -216,7 +208,7 @@ static int read_u32_entry(const struct meta_src *s, uint32_t off, uint32_t len, 
  * Errors: FERRY_E_IMG_TLV, FERRY_E_IMG_CRITICAL, FERRY_E_IMG_MISSING, read
  * errors.
  */
-static int parse_metadata(const struct meta_src *src, struct ferry_image_info *out)
+static int parse_metadata(const struct ferry_meta_src *src, struct ferry_image_info *out)
 {
     uint32_t pos = FERRY_IMG_FIXED_HDR_SIZE;
     uint32_t end = FERRY_IMG_FIXED_HDR_SIZE + out->meta_size;
@@ -228,7 +220,7 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
 
     while (pos < end) {
         /* pos and end are both 4-aligned, so a whole entry header fits. */
-        rc = src_read(src, pos, th, TLV_HDR_SIZE);
+        rc = ferry_meta_read(src, pos, th, TLV_HDR_SIZE);
         if (rc != FERRY_OK) {
             return rc;
         }
@@ -243,6 +235,14 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
             : type == FERRY_TLV_NAME      ? SEEN_NAME
             : type == FERRY_TLV_REVOKE_BELOW ? SEEN_REVOKE
             : 0u;
+        if (bit == 0u) {
+            /* The encryption entries, in their own file (image_priv.h). */
+            rc = FERRY_OK;
+            bit = ferry_image_enc_entry(src, type, value, len, out, &rc);
+            if (rc != FERRY_OK) {
+                return rc;
+            }
+        }
         if (bit == 0u && (type & FERRY_TLV_CRITICAL) != 0u) {
             return FERRY_E_IMG_CRITICAL;
         }
@@ -258,7 +258,7 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
         } else if (bit == SEEN_REVOKE) {
             rc = read_u32_entry(src, value, len, &out->revoke_below);
         } else {
-            rc = FERRY_OK; /* unknown, not critical: skipped */
+            rc = FERRY_OK; /* read by ferry_image_enc_entry, or unknown and not critical */
         }
         if (rc != FERRY_OK) {
             return rc;
@@ -270,7 +270,7 @@ static int parse_metadata(const struct meta_src *src, struct ferry_image_info *o
     if ((seen & SEEN_VENDOR) == 0u || (seen & SEEN_CLASS) == 0u) {
         return FERRY_E_IMG_MISSING;
     }
-    return FERRY_OK;
+    return ferry_image_enc_rules(out, seen);
 }
 
 /* Trailer framing and contents, from a RAM copy. Errors: FERRY_E_IMG_TRAILER. */
@@ -308,10 +308,14 @@ int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
     int rc;
 
     if (area == NULL || out == NULL ||
-        (mode != FERRY_PARSE_SLOT && mode != FERRY_PARSE_FILE)) {
+        (mode != FERRY_PARSE_SLOT && mode != FERRY_PARSE_FILE && mode != FERRY_PARSE_PRIMARY)) {
         return FERRY_E_INVAL;
     }
     memset(out, 0, sizeof *out);
+    if (mode == FERRY_PARSE_PRIMARY) {
+        out->installed = 1;
+        mode = FERRY_PARSE_SLOT;
+    }
     if (area->size < FERRY_IMG_FIXED_HDR_SIZE) {
         return mode == FERRY_PARSE_FILE ? FERRY_E_IMG_TRUNCATED : FERRY_E_IMG_TOO_BIG;
     }
@@ -323,11 +327,11 @@ int ferry_image_parse(const struct ferry_area *area, enum ferry_parse_mode mode,
     if (rc != FERRY_OK) {
         return rc;
     }
-    rc = check_fit(area->size, mode, out);
+    rc = check_fit(area->size, mode == FERRY_PARSE_FILE ? FERRY_PARSE_FILE : FERRY_PARSE_SLOT, out);
     if (rc != FERRY_OK) {
         return rc;
     }
-    const struct meta_src src = {area, NULL, 0};
+    const struct ferry_meta_src src = {area, NULL, 0};
     rc = parse_metadata(&src, out);
     if (rc != FERRY_OK) {
         return rc;
@@ -384,7 +388,8 @@ int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
 #define FLOW_KEY       0x2D94u
 #define FLOW_SIGNATURE 0x5A61u
 #define FLOW_POLICY    0x63E7u
-#define FLOW_ALL       (FLOW_DIGEST + FLOW_KEY + FLOW_SIGNATURE + FLOW_POLICY)
+#define FLOW_PAYLOAD   0x4B1Du
+#define FLOW_ALL       (FLOW_DIGEST + FLOW_KEY + FLOW_SIGNATURE + FLOW_POLICY + FLOW_PAYLOAD)
 #define FLOW_SALT      (FERRY_IMAGE_PROOF ^ FLOW_ALL)
 
 /* The trusted key named by `key_id`, or NULL. Compares every key in full. */
@@ -413,6 +418,10 @@ static int same_image(const struct ferry_image_info *a, const struct ferry_image
            memcmp(a->vendor_id, b->vendor_id, UUID_SIZE) == 0 &&
            memcmp(a->class_id, b->class_id, UUID_SIZE) == 0 &&
            memcmp(a->name, b->name, sizeof a->name) == 0 && a->revoke_below == b->revoke_below &&
+           memcmp(&a->enc, &b->enc, sizeof a->enc) == 0 &&
+           memcmp(a->plain_digest, b->plain_digest, sizeof a->plain_digest) == 0 &&
+           memcmp(a->cipher_digest, b->cipher_digest, sizeof a->cipher_digest) == 0 &&
+           a->installed == b->installed &&
            memcmp(a->digest, b->digest, sizeof a->digest) == 0 &&
            memcmp(a->key_id, b->key_id, sizeof a->key_id) == 0 &&
            memcmp(a->signature, b->signature, sizeof a->signature) == 0;
@@ -426,16 +435,45 @@ static int same_image(const struct ferry_image_info *a, const struct ferry_image
  * decision can rest on is therefore a byte the digest covers (or the
  * trailer's own RAM copy), whatever a second read of the flash would return.
  */
-static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len,
-                     struct ferry_image_info *seen, uint8_t digest[32])
-{
+/* The one hash context of read_once(): a plain image's digest covers all
+ * protected bytes; an encrypted image's covers [0, split) (the header), and
+ * the same context then starts over for the payload. */
+struct split_hash {
     ferry_sha256_ctx ctx;
+    uint32_t split; /* header_size if encrypted, else protected_size */
+    int restart;    /* encrypted: finish the header's digest at `split`, start over */
+    uint8_t *digest;
+};
+
+static void hash_feed(struct split_hash *h, uint32_t off, const uint8_t *data, uint32_t n)
+{
+    if (off < h->split) {
+        uint32_t k = h->split - off < n ? h->split - off : n;
+        ferry_sha256_update(&h->ctx, data, k);
+        if (h->restart && off + k == h->split) {
+            ferry_sha256_final(&h->ctx, h->digest);
+            ferry_sha256_init(&h->ctx);
+        }
+        data += k;
+        n -= k;
+    }
+    if (n > 0u) {
+        ferry_sha256_update(&h->ctx, data, n);
+    }
+}
+
+static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len, uint8_t installed,
+                     struct ferry_image_info *seen, uint8_t digest[32], uint8_t payload_digest[32])
+{
+    struct split_hash h;
     uint8_t t[FERRY_IMG_TRAILER_SIZE];
     uint32_t chunk_max = buf_len > SCAN_CHUNK_MAX ? SCAN_CHUNK_MAX : (uint32_t)buf_len;
     uint32_t first, off, n;
     int rc;
 
     memset(seen, 0, sizeof *seen);
+    memset(payload_digest, 0, 32);
+    seen->installed = installed;
     if (area->size < FERRY_IMG_FIXED_HDR_SIZE) {
         return FERRY_E_IMG_TOO_BIG;
     }
@@ -463,23 +501,29 @@ static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len
         return rc;
     }
     {
-        const struct meta_src src = {NULL, buf, FERRY_IMG_FIXED_HDR_SIZE + seen->meta_size};
+        const struct ferry_meta_src src = {NULL, buf, FERRY_IMG_FIXED_HDR_SIZE + seen->meta_size};
         rc = parse_metadata(&src, seen);
     }
     if (rc != FERRY_OK) {
         return rc;
     }
-    ferry_sha256_init(&ctx);
-    ferry_sha256_update(&ctx, buf, first);
+    /* An encrypted image: the trailer digest covers the header, the payload
+     * is hashed on its own against the signed digest of its form. */
+    int enc = (seen->flags & FERRY_IMG_F_ENCRYPTED) != 0u;
+    ferry_sha256_init(&h.ctx);
+    h.split = enc ? seen->header_size : seen->protected_size;
+    h.restart = enc;
+    h.digest = digest;
+    hash_feed(&h, 0, buf, first);
     for (off = first; off < seen->protected_size; off += n) {
         n = seen->protected_size - off < chunk_max ? seen->protected_size - off : chunk_max;
         rc = ferry_area_read(area, off, buf, n);
         if (rc != FERRY_OK) {
             return rc;
         }
-        ferry_sha256_update(&ctx, buf, n);
+        hash_feed(&h, off, buf, n);
     }
-    ferry_sha256_final(&ctx, digest);
+    ferry_sha256_final(&h.ctx, enc ? payload_digest : digest);
     rc = ferry_area_read(area, seen->protected_size, t, sizeof t);
     return rc != FERRY_OK ? rc : parse_trailer(t, seen);
 }
@@ -509,10 +553,11 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
                               size_t buf_len, uint32_t *proof)
 {
     struct ferry_image_info seen;
-    uint8_t digest[32];
+    uint8_t digest[32], payload_digest[32];
     const struct ferry_pubkey *key;
     volatile uint32_t flow = 0;
     volatile int digest_diff = 1;
+    volatile int payload_diff = 1;
     volatile int sig_rc = FERRY_E_IMG_SIGNATURE;
     int rc;
 
@@ -528,7 +573,7 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
         return FERRY_E_INVAL;
     }
 
-    rc = read_once(area, buf, buf_len, &seen, digest);
+    rc = read_once(area, buf, buf_len, info->installed, &seen, digest, payload_digest);
     if (rc != FERRY_OK) {
         return rc;
     }
@@ -556,6 +601,14 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
     }
     flow += FLOW_SIGNATURE;
 
+    /* An encrypted image's payload, against the signed digest of the form
+     * it is in here: the ciphertext (stored) or the plaintext (installed). */
+    payload_diff = ferry_image_enc_payload(&seen, payload_digest);
+    if (payload_diff != 0) {
+        return payload_diff;
+    }
+    flow += FLOW_PAYLOAD;
+
     if (policy->vendor_id != NULL && memcmp(policy->vendor_id, seen.vendor_id, UUID_SIZE) != 0) {
         return FERRY_E_IMG_VENDOR;
     }
@@ -570,7 +623,8 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
     flow += FLOW_POLICY;
 
     /* Second, independent look at the decisions above. */
-    if (sig_rc != FERRY_OK || digest_diff != 0 || key->index < policy->min_key_index) {
+    if (sig_rc != FERRY_OK || digest_diff != 0 || payload_diff != 0 ||
+        key->index < policy->min_key_index) {
         return FERRY_E_IMG_SIGNATURE;
     }
     if (flow != FLOW_ALL) {

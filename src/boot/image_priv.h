@@ -15,6 +15,45 @@
 
 #define FERRY_IMAGE_PROOF 0xA53C96E1u /* neither 0 nor 1, nor all ones */
 
+/* Where metadata is read from: the area (area != NULL), or mem[0..mem_len). */
+struct ferry_meta_src {
+    const struct ferry_area *area;
+    const uint8_t *mem;
+    uint32_t mem_len;
+};
+
+/* Reads [off, off+len) of the source. Errors: FERRY_E_RANGE, area reads. */
+int ferry_meta_read(const struct ferry_meta_src *s, uint32_t off, void *dst, uint32_t len);
+
+/*
+ * Encrypted images (docs/image-format.md section 13) live in their own file,
+ * so that a bootloader without a class key links none of their code:
+ *   image_enc.c             parses their entries and checks their payload
+ *                           digest (in FERRY_BOOT_SRC: every host and
+ *                           application build);
+ *   plain/image_enc_none.c  refuses every encrypted image at parse time
+ *                           (FERRY_E_IMG_ENC_KEY); a bootloader links it
+ *                           before the core library, which then leaves
+ *                           image_enc.c out (FERRY_BOOT_PLAIN_SRC).
+ */
+#define FERRY_SEEN_ENC     16u
+#define FERRY_SEEN_DIGESTS 32u
+
+/* If `type` is an encryption entry: reads the one at [off, off+len) of `s`
+ * into *out (*rc: 0, FERRY_E_IMG_TLV, a read error) and returns its seen
+ * bit; 0 (nothing read) for any other type. */
+unsigned ferry_image_enc_entry(const struct ferry_meta_src *s, uint32_t type, uint32_t off,
+                               uint32_t len, struct ferry_image_info *out, int *rc);
+
+/* After the metadata walk (`seen`: the seen bits): the ENCRYPTED flag and
+ * both entries come together. 0, FERRY_E_IMG_MISSING or FERRY_E_IMG_TLV. */
+int ferry_image_enc_rules(const struct ferry_image_info *out, unsigned seen);
+
+/* Verification step 3b: an encrypted image's payload digest (from the one
+ * read) against the signed digest of its form. 0 for a plain image, else 0,
+ * FERRY_E_IMG_CIPHERTEXT or FERRY_E_IMG_PLAINTEXT. */
+int ferry_image_enc_payload(const struct ferry_image_info *seen, const uint8_t digest[32]);
+
 int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
                               const struct ferry_verify_policy *policy, uint8_t *buf,
                               size_t buf_len, uint32_t *proof);

@@ -131,7 +131,7 @@ static int judge(struct card_run *r, const struct ferry_image_info *img, int *ap
         return FERRY_E_IMG_CLASS;
     if (img->total_size > cfg->primary.size || img->total_size > r->staged.size)
         return FERRY_E_IMG_TOO_BIG;
-    int perr = ferry_image_parse(&cfg->primary, FERRY_PARSE_SLOT, &prim);
+    int perr = ferry_image_parse(&cfg->primary, FERRY_PARSE_PRIMARY, &prim);
     if (perr == FERRY_E_IO || perr == FERRY_E_POWER_LOSS)
         return perr;
     if (!perr && memcmp(prim.digest, img->digest, 32) == 0) {

@@ -27,7 +27,7 @@ expect_error 2 "option '--key' needs a value" "$ferry" verify -k
 expect_error 2 "option '--revert' takes no value" "$ferry" sign --revert=1
 expect_error 2 "keygen: missing -k KEY.pem" "$ferry" keygen
 expect_error 2 "getpub: missing -k KEY.pem" "$ferry" getpub
-expect_error 2 "getpub: unknown --format 'xml': use pem, c or id" "$ferry" getpub -k k.pem --format xml
+expect_error 2 "getpub: unknown --format 'xml': use pem, c, c-class or id" "$ferry" getpub -k k.pem --format xml
 expect_error 2 "uuid: unknown --format 'json': use text or c" "$ferry" uuid --format json
 expect_error 2 "info: missing IMG" "$ferry" info
 expect_error 2 "info: unexpected argument 'b.img': give one IMG" "$ferry" info a.img b.img

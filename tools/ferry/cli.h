@@ -178,6 +178,10 @@ void cli_describe_image_error(char *buf, size_t buflen, const char *path, int rc
 
 /* The image fields `ferry info --json` prints, as the members of an open JSON
  * object ("  \"key\": value,\n" each, the last without the comma). */
+/* Whether an image's signed bytes hash to their digests (an encrypted
+ * image: the header, and the ciphertext payload). Errors: read errors. */
+int cli_image_digest_ok(const struct ferry_area *area, const struct ferry_image_info *in, int *ok);
+
 void cli_print_image_json(const char *path, size_t file_len, const struct ferry_image_info *in,
                           int digest_ok);
 

@@ -49,9 +49,10 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
     printf("payload size:     %lu\n", (unsigned long)in->payload_size);
     printf("protected size:   %lu\n", (unsigned long)in->protected_size);
     printf("total size:       %lu\n", (unsigned long)in->total_size);
-    printf("flags:            0x%08lx%s%s\n", (unsigned long)in->flags,
+    printf("flags:            0x%08lx%s%s%s\n", (unsigned long)in->flags,
            (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
-           (in->flags & FERRY_IMG_F_PERMANENT) ? " (permanent)" : "");
+           (in->flags & FERRY_IMG_F_PERMANENT) ? " (permanent)" : "",
+           (in->flags & FERRY_IMG_F_ENCRYPTED) ? " (encrypted)" : "");
     printf("version:          %s\n", version);
     printf("security counter: %lu\n", (unsigned long)in->security_counter);
     if (in->revoke_below != 0) {
@@ -70,6 +71,17 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
     } else {
         printf("(none)\n");
     }
+    if ((in->flags & FERRY_IMG_F_ENCRYPTED) != 0) {
+        printf("encrypted:        yes, AES-128-CTR, key wrapped for class key ID ");
+        cli_print_hex(stdout, in->enc.class_key_id, sizeof in->enc.class_key_id);
+        printf("\nplaintext digest: ");
+        cli_print_hex(stdout, in->plain_digest, sizeof in->plain_digest);
+        printf("\nciphertext digest: ");
+        cli_print_hex(stdout, in->cipher_digest, sizeof in->cipher_digest);
+        printf("\n");
+    } else {
+        printf("encrypted:        no\n");
+    }
     printf("signature type:   ECDSA P-256 SHA-256 (%u)\n", FERRY_IMG_SIG_ECDSA_P256);
     printf("digest:           ");
     cli_print_hex(stdout, in->digest, sizeof in->digest);
@@ -86,6 +98,31 @@ static void json_hex(const char *key, const uint8_t *p, size_t len, int last)
     printf("  \"%s\": \"", key);
     cli_print_hex(stdout, p, len);
     printf("\"%s\n", last ? "" : ",");
+}
+
+/* The bytes the signature covers hash to the trailer digest; for an
+ * encrypted image that is the header, and the ciphertext must also hash to
+ * its signed digest (the stored form: docs/image-format.md section 13). */
+int cli_image_digest_ok(const struct ferry_area *area, const struct ferry_image_info *in, int *ok)
+{
+    static uint8_t buf[4096];
+    uint8_t digest[32];
+    int enc = (in->flags & FERRY_IMG_F_ENCRYPTED) != 0;
+    *ok = 0;
+    int rc = ferry_area_sha256(area, 0, enc ? in->header_size : in->protected_size, buf,
+                               sizeof buf, digest);
+    if (rc != 0) {
+        return rc;
+    }
+    *ok = ferry_ct_memcmp(digest, in->digest, sizeof digest) == 0;
+    if (enc && *ok) {
+        rc = ferry_area_sha256(area, in->header_size, in->payload_size, buf, sizeof buf, digest);
+        if (rc != 0) {
+            return rc;
+        }
+        *ok = ferry_ct_memcmp(digest, in->cipher_digest, sizeof digest) == 0;
+    }
+    return FERRY_OK;
 }
 
 /* Shared with ferry verify --json (cli.h), so both print the same fields. */
@@ -108,6 +145,12 @@ void cli_print_image_json(const char *path, size_t file_len, const struct ferry_
     printf("  \"flags\": %lu,\n", (unsigned long)in->flags);
     printf("  \"revert\": %s,\n", (in->flags & FERRY_IMG_F_REVERT) ? "true" : "false");
     printf("  \"permanent\": %s,\n", (in->flags & FERRY_IMG_F_PERMANENT) ? "true" : "false");
+    printf("  \"encrypted\": %s,\n", (in->flags & FERRY_IMG_F_ENCRYPTED) ? "true" : "false");
+    if ((in->flags & FERRY_IMG_F_ENCRYPTED) != 0) {
+        json_hex("class_key_id", in->enc.class_key_id, sizeof in->enc.class_key_id, 0);
+        json_hex("plaintext_digest", in->plain_digest, sizeof in->plain_digest, 0);
+        json_hex("ciphertext_digest", in->cipher_digest, sizeof in->cipher_digest, 0);
+    }
     printf("  \"version\": \"%s\",\n", version);
     printf("  \"version_major\": %u,\n", in->version.major);
     printf("  \"version_minor\": %u,\n", in->version.minor);
@@ -156,13 +199,11 @@ static int show(const char *cmd, const char *path, const uint8_t *data, size_t l
     if (rc != 0) {
         return cli_report_image_error(cmd, path, rc, data, len, &info, NULL);
     }
-    uint8_t digest[32];
-    static uint8_t buf[4096];
-    rc = ferry_area_sha256(&area, 0, info.protected_size, buf, sizeof buf, digest);
+    int digest_ok = 0;
+    rc = cli_image_digest_ok(&area, &info, &digest_ok);
     if (rc != 0) {
         return cli_fail(cmd, "%s: cannot hash the image: %s", path, ferry_strerror(rc));
     }
-    int digest_ok = ferry_ct_memcmp(digest, info.digest, sizeof digest) == 0;
     if (json) {
         print_json(path, len, &info, digest_ok);
     } else {

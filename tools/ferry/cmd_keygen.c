@@ -10,25 +10,32 @@
 #include "cli.h"
 #include "host_priv.h"
 
-enum { OPT_KEY = 1, OPT_FORCE, OPT_ENCRYPT };
+enum { OPT_KEY = 1, OPT_FORCE, OPT_ENCRYPT, OPT_CLASS };
 
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
     { "force", 'f', 0, OPT_FORCE },
     { "encrypt", 0, 0, OPT_ENCRYPT },
+    { "class", 0, 0, OPT_CLASS },
     { "passphrase-file", 0, 1, CLI_OPT_PASSPHRASE_FILE },
     { NULL, 0, 0, 0 },
 };
 
 static void help(void)
 {
-    printf("usage: ferry keygen -k KEY.pem [--force] [--encrypt [--passphrase-file FILE]]\n"
+    printf("usage: ferry keygen [--class] -k KEY.pem [--force]\n"
+           "                    [--encrypt [--passphrase-file FILE]]\n"
            "\n"
            "Creates a new ECDSA P-256 private key from the system RNG and writes it as\n"
            "PKCS#8 PEM, readable only by its owner (mode 0600). Prints the key ID.\n"
            "\n"
            "  -k, --key FILE           where to write the private key\n"
            "  -f, --force              replace FILE if it exists (refused otherwise)\n"
+           "  --class                  a device-class key pair for encrypted images\n"
+           "                           (docs/encryption.md): the same kind of P-256 key;\n"
+           "                           its public half (ferry getpub) is what ferry sign\n"
+           "                           --encrypt takes, its private half goes into the\n"
+           "                           devices of the class (ferry getpub --format c-class)\n"
            "  --encrypt                encrypt the key with a passphrase (\"ENCRYPTED PRIVATE\n"
            "                           KEY\": PBES2, PBKDF2-HMAC-SHA256 with %u\n"
            "                           iterations, AES-256-CBC), as openssl pkcs8 -topk8\n"
@@ -47,7 +54,7 @@ static void help(void)
 int cmd_keygen(int argc, char **argv)
 {
     const char *cmd = argv[0], *path = NULL, *v;
-    int force = 0, encrypt = 0, opt;
+    int force = 0, encrypt = 0, class_key = 0, opt;
     struct cli_parser p;
     cli_init(&p, cmd, argc, argv, OPTS);
     while ((opt = cli_next(&p, &v)) != CLI_DONE) {
@@ -55,6 +62,7 @@ int cmd_keygen(int argc, char **argv)
         case OPT_KEY: path = v; break;
         case OPT_FORCE: force = 1; break;
         case OPT_ENCRYPT: encrypt = 1; break;
+        case OPT_CLASS: class_key = 1; break;
         case CLI_OPT_HELP: help(); return CLI_EXIT_OK;
         case CLI_ARG: return cli_usage(cmd, "unexpected argument '%s'", v);
         default:
@@ -99,7 +107,8 @@ int cmd_keygen(int argc, char **argv)
         }
         return cli_fail(cmd, "%s: cannot write: %s", path, strerror(saved));
     }
-    printf("wrote %s%s, key ID ", path, encrypt ? " (encrypted)" : "");
+    printf("wrote %s%s%s, key ID ", path, class_key ? " (device-class key pair)" : "",
+           encrypt ? " (encrypted)" : "");
     cli_print_hex(stdout, id, sizeof id);
     printf("\n");
     return CLI_EXIT_OK;

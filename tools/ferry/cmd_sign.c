@@ -22,7 +22,7 @@
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
     OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED, OPT_RAW,
-    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB, OPT_REVOKE_BELOW,
+    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB, OPT_REVOKE_BELOW, OPT_ENCRYPT,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -43,6 +43,7 @@ static const struct cli_opt OPTS[] = {
     { "signature-in", 0, 1, OPT_SIGNATURE_IN },
     { "pub", 0, 1, OPT_PUB },
     { "revoke-keys-below", 0, 1, OPT_REVOKE_BELOW },
+    { "encrypt", 0, 1, OPT_ENCRYPT },
     CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
@@ -53,7 +54,7 @@ static void help(void)
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
            "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
            "                  [--name TEXT] [--revert] [--permanent] [--raw]\n"
-           "                  [--revoke-keys-below N]\n"
+           "                  [--revoke-keys-below N] [--encrypt CLASS_PUB.pem]\n"
            "                  [--pkcs11-module PATH] [--pin-file FILE]\n"
            "                  [--passphrase-file FILE] IN.bin OUT.img\n"
            "       ferry sign --digest-out DIGEST --version X.Y.Z[+BUILD] --device-class ID\n"
@@ -87,6 +88,9 @@ static void help(void)
            "  --revoke-keys-below N    once this image is confirmed on a device, the keys\n"
            "                           with an index below N are revoked there for good;\n"
            "                           sign it with a key of index N or above\n"
+           "  --encrypt CLASS_PUB.pem  encrypt the payload for the device class key pair\n"
+           "                           whose public key this is (ferry keygen --class;\n"
+           "                           docs/encryption.md): a fresh content key per image\n"
            "  --raw                    sign IN as raw bytes whatever it looks like (the host\n"
            "                           simulator's payloads are host ELF executables)\n"
            CLI_KEY_HELP
@@ -109,7 +113,7 @@ static void help(void)
 struct sign_args {
     const char *key, *version, *class_id, *vendor, *counter, *slot, *header, *name, *align;
     const char *in, *out;
-    const char *digest_out, *signature_in, *pub, *revoke_below;
+    const char *digest_out, *signature_in, *pub, *revoke_below, *encrypt;
     int unaligned;
     int raw;
     int revert;
@@ -125,7 +129,7 @@ static int check_completion_args(const char *cmd, const struct sign_args *a)
     }
     if (a->version || a->class_id || a->vendor || a->counter || a->slot || a->header ||
         a->name || a->align || a->unaligned || a->raw || a->revert || a->permanent ||
-        a->revoke_below) {
+        a->revoke_below || a->encrypt) {
         return cli_usage(cmd, "--signature-in takes only --pub, UNSIGNED.img and OUT.img: the "
                          "version and every other field are in the unsigned image");
     }
@@ -169,6 +173,7 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_SIGNATURE_IN: a->signature_in = v; break;
         case OPT_PUB: a->pub = v; break;
         case OPT_REVOKE_BELOW: a->revoke_below = v; break;
+        case OPT_ENCRYPT: a->encrypt = v; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -393,7 +398,26 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
     printf("signed %s: version %s, %zu-byte payload, %zu-byte image, key ID ", a->out, version,
            payload_len, img_len);
     cli_print_hex(stdout, key->id, 8);
+    if (sp->enc != NULL) {
+        printf("..., encrypted for class key ID ");
+        cli_print_hex(stdout, sp->enc->class_key_id, 8);
+    }
     printf("...\n");
+    return CLI_EXIT_OK;
+}
+
+/* --encrypt: a fresh content key wrapped for the class public key. */
+static int make_enc(const char *cmd, const char *path, struct ferry_host_enc *enc)
+{
+    struct ferry_host_key class_key;
+    if (cli_load_key(cmd, path, 0, &class_key) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    int rc = ferry_host_enc_new(class_key.pub, enc);
+    ferry_host_key_wipe(&class_key);
+    if (rc != 0) {
+        return cli_fail(cmd, "%s: cannot make a content key: %s", path, ferry_strerror(rc));
+    }
     return CLI_EXIT_OK;
 }
 
@@ -420,7 +444,10 @@ static int complete_image(const char *cmd, const struct sign_args *a, uint8_t *d
     if (rc != 0) {
         return cli_report_image_error(cmd, a->in, rc, data, len, &info, NULL);
     }
-    if (ferry_area_sha256(&area, 0, info.protected_size, buf, sizeof buf, digest) != 0 ||
+    /* An encrypted image's digest covers its header only (docs/image-format.md). */
+    uint32_t signed_len =
+        (info.flags & FERRY_IMG_F_ENCRYPTED) != 0 ? info.header_size : info.protected_size;
+    if (ferry_area_sha256(&area, 0, signed_len, buf, sizeof buf, digest) != 0 ||
         memcmp(digest, info.digest, sizeof digest) != 0) {
         return cli_fail(cmd, "%s: the trailer digest does not match the image's bytes: the "
                         "image changed after --digest-out; make it and its digest again", a->in);
@@ -477,6 +504,9 @@ static int complete_file(const char *cmd, const struct sign_args *a)
     return rc;
 }
 
+static int sign_with(const char *cmd, const struct sign_args *a, const struct ferry_sign_params *sp,
+                     uint32_t slot_size, uint32_t vector_align);
+
 int cmd_sign(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -498,21 +528,40 @@ int cmd_sign(int argc, char **argv)
     if (cli_check_distinct(cmd, a.in, a.out) != 0) {
         return CLI_EXIT_FAIL;
     }
-    if (a.digest_out != NULL) {
-        if (strcmp(a.out, a.digest_out) == 0) {
-            return cli_usage(cmd, "--digest-out '%s' is also the output image: give the digest "
-                             "its own file", a.digest_out);
+    struct ferry_host_enc enc;
+    if (a.encrypt != NULL) {
+        rc = make_enc(cmd, a.encrypt, &enc);
+        if (rc != CLI_EXIT_OK) {
+            return rc;
         }
-        if (cli_check_distinct(cmd, a.in, a.digest_out) != 0) {
+        sp.enc = &enc;
+    }
+    rc = sign_with(cmd, &a, &sp, slot_size, vector_align);
+    if (sp.enc != NULL) {
+        ferry_host_enc_wipe(&enc);
+    }
+    return rc;
+}
+
+/* Signing proper (with -k) or its first detached step (--digest-out). */
+static int sign_with(const char *cmd, const struct sign_args *a, const struct ferry_sign_params *sp,
+                     uint32_t slot_size, uint32_t vector_align)
+{
+    if (a->digest_out != NULL) {
+        if (strcmp(a->out, a->digest_out) == 0) {
+            return cli_usage(cmd, "--digest-out '%s' is also the output image: give the digest "
+                             "its own file", a->digest_out);
+        }
+        if (cli_check_distinct(cmd, a->in, a->digest_out) != 0) {
             return CLI_EXIT_FAIL;
         }
-        return sign_file(cmd, &a, &sp, slot_size, vector_align, NULL);
+        return sign_file(cmd, a, sp, slot_size, vector_align, NULL);
     }
     struct ferry_host_key key;
-    if (cli_load_key(cmd, a.key, 1, &key) != 0) {
+    if (cli_load_key(cmd, a->key, 1, &key) != 0) {
         return CLI_EXIT_FAIL;
     }
-    rc = sign_file(cmd, &a, &sp, slot_size, vector_align, &key);
+    int rc = sign_file(cmd, a, sp, slot_size, vector_align, &key);
     ferry_host_key_wipe(&key);
     return rc;
 }

@@ -11,10 +11,11 @@
 
 #include "cli.h"
 #include "ferry/crypto.h"
+#include "ferry/crypto_enc.h"
 #include "ferry/errors.h"
 #include "ferry/memflash.h"
 
-enum { OPT_KEY = 1, OPT_CLASS, OPT_VENDOR, OPT_SLOT, OPT_JSON };
+enum { OPT_KEY = 1, OPT_CLASS, OPT_VENDOR, OPT_SLOT, OPT_JSON, OPT_DECRYPT_KEY };
 
 static const struct cli_opt OPTS[] = {
     { "key", 'k', 1, OPT_KEY },
@@ -22,6 +23,7 @@ static const struct cli_opt OPTS[] = {
     { "vendor", 0, 1, OPT_VENDOR },
     { "slot-size", 0, 1, OPT_SLOT },
     { "json", 0, 0, OPT_JSON },
+    { "decrypt-key", 0, 1, OPT_DECRYPT_KEY },
     CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
@@ -31,7 +33,8 @@ static const struct cli_opt OPTS[] = {
 static void help(void)
 {
     printf("usage: ferry verify -k KEY [-k KEY2 ...] [--device-class ID] [--vendor ID]\n"
-           "                    [--slot-size BYTES] [--json] [--pkcs11-module PATH]\n"
+           "                    [--slot-size BYTES] [--json] [--decrypt-key CLASS.pem]\n"
+           "                    [--pkcs11-module PATH]\n"
            "                    [--pin-file FILE] [--passphrase-file FILE] IMG\n"
            "\n"
            "Checks IMG as a device would: structure (the file must be exactly one image),\n"
@@ -45,6 +48,10 @@ static void help(void)
            "  --vendor ID          required vendor (UUID or name); a class name is hashed\n"
            "                       in this vendor's namespace (default \"%s\")\n"
            "  --slot-size BYTES    the image must fit a slot of this size\n"
+           "  --decrypt-key CLASS.pem  an encrypted image: also unwrap its content key with\n"
+           "                       this class private key, decrypt the payload and check\n"
+           "                       it against the signed plaintext digest (without it, the\n"
+           "                       ciphertext is checked against its signed digest)\n"
            "  --json               the result as one JSON object on stdout (valid, error,\n"
            "                       and the fields ferry info --json prints), same exit code\n"
            CLI_KEY_HELP
@@ -54,7 +61,7 @@ static void help(void)
 struct verify_args {
     const char *keys[KEYS_MAX];
     unsigned key_count;
-    const char *class_id, *vendor, *slot, *image;
+    const char *class_id, *vendor, *slot, *image, *decrypt_key;
     int json;
 };
 
@@ -78,6 +85,7 @@ static int collect(int argc, char **argv, struct verify_args *a, int *done)
         case OPT_VENDOR: a->vendor = v; break;
         case OPT_SLOT: a->slot = v; break;
         case OPT_JSON: a->json = 1; break;
+        case OPT_DECRYPT_KEY: a->decrypt_key = v; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->image != NULL) {
@@ -107,6 +115,7 @@ struct verify_result {
     char message[512];
     int parsed;     /* info is complete */
     int digest_ok;  /* the trailer digest matches the protected bytes (when parsed) */
+    int decrypted;  /* --decrypt-key: the payload decrypted to its signed plaintext */
     struct ferry_image_info info;
 };
 
@@ -139,9 +148,10 @@ static void check_image(const struct verify_args *a, const uint8_t *data, size_t
         return;
     }
     r->parsed = 1;
-    r->digest_ok = ferry_area_sha256(&area, 0, r->info.protected_size, buf, sizeof buf,
-                                     digest) == 0 &&
-                   ferry_ct_memcmp(digest, r->info.digest, sizeof digest) == 0;
+    (void)digest;
+    if (cli_image_digest_ok(&area, &r->info, &r->digest_ok) != 0) {
+        r->digest_ok = 0;
+    }
     if (slot_size != 0 && r->info.total_size > slot_size) {
         r->rc = FERRY_E_IMG_TOO_BIG;
         snprintf(r->message, sizeof r->message,
@@ -171,7 +181,14 @@ static int print_text(const char *cmd, const struct verify_args *a, const struct
            version, (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
            (unsigned long)in->security_counter, vendor, class_id);
     cli_print_hex(stdout, in->key_id, 8);
-    printf("...\n");
+    if ((in->flags & FERRY_IMG_F_ENCRYPTED) != 0) {
+        printf("..., encrypted for class key ");
+        cli_print_hex(stdout, in->enc.class_key_id, 8);
+        printf(r->decrypted ? "..., decrypts to its signed plaintext\n"
+                            : "... (ciphertext checked; plaintext not: no --decrypt-key)\n");
+        return CLI_EXIT_OK;
+    }
+    printf("...%s\n", a->decrypt_key != NULL ? " (not encrypted: nothing to decrypt)" : "");
     return CLI_EXIT_OK;
 }
 
@@ -198,6 +215,52 @@ static int print_json(const struct verify_args *a, size_t len, const struct veri
     }
     printf("}\n");
     return r->rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+/*
+ * --decrypt-key: the class private key opens the content key (the device's
+ * own unwrap, include/ferry/crypto_enc.h), the payload is decrypted in place
+ * in the file's copy and must hash to the signed plaintext digest. Fills
+ * r->rc and r->message on failure; an unusable key file is an exit code.
+ */
+static int check_decrypt(const char *cmd, const struct verify_args *a, uint8_t *data,
+                         struct verify_result *r)
+{
+    struct ferry_host_key k;
+    if (cli_load_key(cmd, a->decrypt_key, 1, &k) != 0) {
+        return CLI_EXIT_FAIL;
+    }
+    if (k.signer != NULL) {
+        ferry_host_key_wipe(&k);
+        return cli_fail(cmd, "%s: a token key cannot decrypt here: give the class private key "
+                        "as a PEM file", a->decrypt_key);
+    }
+    const struct ferry_image_info *in = &r->info;
+    uint8_t key[16], digest[32];
+    int rc = ferry_ct_memcmp(k.id, in->enc.class_key_id, 32) == 0 ? FERRY_OK : FERRY_E_IMG_ENC_KEY;
+    if (rc == FERRY_OK) {
+        rc = ferry_ecies_unwrap(k.priv, k.pub, in->enc.ephemeral, in->enc.wrapped, key);
+    }
+    ferry_host_key_wipe(&k);
+    if (rc == FERRY_OK) {
+        ferry_aes128_key aes;
+        ferry_aes128_key_init(&aes, key);
+        ferry_wipe(key, sizeof key);
+        rc = ferry_aes128_ctr_xor(&aes, in->enc.nonce, 0, data + in->header_size,
+                                  in->payload_size);
+        ferry_aes128_key_wipe(&aes);
+    }
+    if (rc == FERRY_OK) {
+        ferry_sha256(data + in->header_size, in->payload_size, digest);
+        rc = ferry_ct_memcmp(digest, in->plain_digest, 32) == 0 ? FERRY_OK : FERRY_E_IMG_PLAINTEXT;
+    }
+    if (rc != FERRY_OK) {
+        r->rc = rc;
+        snprintf(r->message, sizeof r->message, "%s: %s (with --decrypt-key %s)", a->image,
+                 ferry_strerror(rc), a->decrypt_key);
+    }
+    r->decrypted = rc == FERRY_OK;
+    return CLI_EXIT_OK;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -243,6 +306,13 @@ int cmd_verify(int argc, char **argv)
     }
     static struct verify_result r;
     check_image(&a, data, len, &pol, slot_size, &r);
+    if (r.rc == 0 && a.decrypt_key != NULL && (r.info.flags & FERRY_IMG_F_ENCRYPTED) != 0) {
+        rc = check_decrypt(cmd, &a, data, &r);
+        if (rc != CLI_EXIT_OK) {
+            free(data);
+            return rc;
+        }
+    }
     rc = a.json ? print_json(&a, len, &r) : print_text(cmd, &a, &r);
     free(data);
     return rc;

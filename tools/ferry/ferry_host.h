@@ -118,7 +118,37 @@ struct ferry_sign_params {
     uint32_t header_size;           /* payload offset; 0 = default 512; multiple of 8 */
     uint32_t revoke_below;          /* 0, or keys below this index are revoked once the
                                        image is confirmed (FERRY_TLV_REVOKE_BELOW) */
+    const struct ferry_host_enc *enc; /* NULL: a plain image; else the payload is encrypted
+                                         (FERRY_IMG_F_ENCRYPTED is set by the builder) */
 };
+
+/* What encrypts one image (docs/encryption.md): the content key and its wrap
+ * for a device-class public key. */
+struct ferry_host_enc {
+    uint8_t class_key_id[32]; /* SHA-256 of the class public point */
+    uint8_t ephemeral[65];    /* E */
+    uint8_t wrapped[24];      /* AES-KW of `key` under the ECIES KEK */
+    uint8_t nonce[12];        /* CTR nonce: the first 12 bytes of SHA-256(E) */
+    uint8_t key[16];          /* the content key: secret, wipe after use */
+};
+
+/*
+ * A fresh content key wrapped for the class public key `class_pub` (65-byte
+ * point), from the system RNG. Errors: FERRY_E_INVAL (not a P-256 point),
+ * FERRY_E_IO (no RNG).
+ */
+int ferry_host_enc_new(const uint8_t class_pub[65], struct ferry_host_enc *out);
+
+/* The same with a given ephemeral scalar and content key (test vectors). */
+int ferry_host_enc_fixed(const uint8_t class_pub[65], const uint8_t eph_priv[32],
+                         const uint8_t key[16], struct ferry_host_enc *out);
+
+/* Overwrites the secrets of `e` (its content key among them). */
+void ferry_host_enc_wipe(struct ferry_host_enc *e);
+
+/* AES-128-CTR of `len` payload bytes in place, from payload offset 0: the
+ * transform ferry_host_sign applies, and its inverse. */
+void ferry_host_enc_xor(const struct ferry_host_enc *e, uint8_t *buf, size_t len);
 
 #define FERRY_HOST_DEFAULT_HEADER_SIZE 512u
 

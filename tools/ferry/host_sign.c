@@ -9,7 +9,10 @@
  *   protected    trailer: magic, size, signature type, digest, key ID, r||s
  *
  * Signing hashes the protected bytes [0, header_size + payload_size) once and
- * signs that digest, the same value the trailer carries.
+ * signs that digest, the same value the trailer carries. An encrypted image
+ * (docs/encryption.md): the payload is AES-128-CTR encrypted, its plaintext
+ * and ciphertext digests go into the header, and the digest covers the
+ * header [0, header_size) only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +64,14 @@ int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
         return host_fail(FERRY_E_INVAL, err, errlen, "unknown flag bits 0x%08lx",
                          (unsigned long)(p->flags & ~FERRY_IMG_F_KNOWN));
     }
+    if ((p->flags & FERRY_IMG_F_ENCRYPTED) != 0 && p->enc == NULL) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "the ENCRYPTED flag needs a class key to encrypt for");
+    }
     uint32_t meta = 2u * UUID_TLV_SIZE;
+    if (p->enc != NULL) {
+        meta += TLV_HEADER_SIZE + round_up4(FERRY_ENC_TLV_LEN) + TLV_HEADER_SIZE + 64u;
+    }
     if (p->revoke_below != 0) {
         meta += TLV_HEADER_SIZE + 4u;
     }
@@ -116,16 +126,39 @@ static uint8_t *put_tlv(uint8_t *p, uint16_t type, const void *value, uint32_t l
     return p + TLV_HEADER_SIZE + round_up4(len);
 }
 
-static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t hs,
-                       uint32_t meta, uint32_t payload_len)
+/* The encryption entry (docs/image-format.md section 13). */
+static uint8_t *put_enc_tlv(uint8_t *t, const struct ferry_host_enc *e)
 {
+    uint8_t v[FERRY_ENC_TLV_LEN];
+    ferry_put_le16(v, FERRY_ENC_SCHEME_ECIES_P256);
+    ferry_put_le16(v + 2, 0);
+    memcpy(v + 4, e->class_key_id, 32);
+    memcpy(v + 36, e->ephemeral, 65);
+    memcpy(v + 101, e->wrapped, 24);
+    memcpy(v + 125, e->nonce, 12);
+    return put_tlv(t, FERRY_TLV_ENCRYPTION, v, sizeof v);
+}
+
+static void sha256(const uint8_t *data, size_t len, uint8_t out[32])
+{
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, data, len);
+    br_sha256_out(&sha, out);
+}
+
+/* `digests`: H_p || H_c of an encrypted image, NULL for a plain one. */
+static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t hs,
+                       uint32_t meta, uint32_t payload_len, const uint8_t *digests)
+{
+    uint32_t flags = p->flags | (p->enc != NULL ? FERRY_IMG_F_ENCRYPTED : 0u);
     ferry_put_le32(img + 0, FERRY_IMG_MAGIC);
     ferry_put_le16(img + 4, FERRY_IMG_FORMAT_V1);
     ferry_put_le16(img + 6, hs);
     ferry_put_le16(img + 8, meta);
     ferry_put_le16(img + 10, 0);
     ferry_put_le32(img + 12, payload_len);
-    ferry_put_le32(img + 16, p->flags);
+    ferry_put_le32(img + 16, flags);
     img[20] = p->version.major;
     img[21] = p->version.minor;
     ferry_put_le16(img + 22, p->version.patch);
@@ -139,6 +172,10 @@ static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t
         uint8_t v[4];
         ferry_put_le32(v, p->revoke_below);
         t = put_tlv(t, FERRY_TLV_REVOKE_BELOW, v, sizeof v);
+    }
+    if (p->enc != NULL) {
+        t = put_enc_tlv(t, p->enc);
+        t = put_tlv(t, FERRY_TLV_PAYLOAD_DIGESTS, digests, 64);
     }
     if (p->name != NULL) {
         put_tlv(t, FERRY_TLV_NAME, p->name, (uint32_t)strlen(p->name));
@@ -159,15 +196,20 @@ int ferry_host_build_unsigned(const struct ferry_sign_params *p, const uint8_t *
     if (out == NULL) {
         return FERRY_E_NOSPC;
     }
-    put_header(out, p, hs, meta, (uint32_t)payload_len);
     memcpy(out + hs, payload, payload_len);
+    uint8_t digests[64];
+    if (p->enc != NULL) {
+        /* Plaintext digest, encryption in place, ciphertext digest: both go
+         * into the header, which is then all the trailer digest covers. */
+        sha256(out + hs, payload_len, digests);
+        ferry_host_enc_xor(p->enc, out + hs, payload_len);
+        sha256(out + hs, payload_len, digests + 32);
+    }
+    put_header(out, p, hs, meta, (uint32_t)payload_len, p->enc != NULL ? digests : NULL);
 
     uint32_t protected_size = hs + (uint32_t)payload_len;
     uint8_t *trailer = out + protected_size;
-    br_sha256_context sha;
-    br_sha256_init(&sha);
-    br_sha256_update(&sha, out, protected_size);
-    br_sha256_out(&sha, trailer + 8);
+    sha256(out, p->enc != NULL ? hs : protected_size, trailer + 8);
 
     ferry_put_le32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
     ferry_put_le16(trailer + 4, FERRY_IMG_TRAILER_SIZE);
