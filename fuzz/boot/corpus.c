@@ -11,7 +11,13 @@
 
 static uint8_t store[FB_IMG_COUNT][FB_IMG_CAP];
 static struct fb_image images[FB_IMG_COUNT];
-static struct ferry_pubkey trusted;
+static struct ferry_pubkey trusted[FB_KEY_COUNT];
+
+/* The device's key of index 1: a third test scalar (0x2122...40), never a real key. */
+static const uint8_t key_one[32] = {
+    0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x2F, 0x30,
+    0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x40,
+};
 
 static const uint8_t other_class[16] = {
     0x3B, 0x94, 0x77, 0x0C, 0xD2, 0x1A, 0x5E, 0x88, 0xB1, 0x04, 0x6F, 0x2D, 0x93, 0xAA, 0x18, 0x5D,
@@ -43,20 +49,24 @@ static void describe(struct fb_image *im)
  * One signed image. The payload pattern of the builder depends on the size
  * only, so it is mixed with `seed` and the image signed again: every corpus
  * image has its own payload. Same vendor/class/name TLVs (and so the same
- * header layout) unless vendor or class is overridden.
+ * header layout) unless vendor or class is overridden or `revoke` (a
+ * FERRY_TLV_REVOKE_BELOW entry, 0: none) is set.
  */
-static void make(unsigned id, const char *name, int major, int minor, uint32_t counter,
-                 uint32_t flags, uint32_t payload, const uint8_t *key, const uint8_t *vendor,
-                 const uint8_t *class_id, uint32_t seed)
+static void make_rb(unsigned id, const char *name, int major, int minor, uint32_t counter,
+                    uint32_t flags, uint32_t payload, const uint8_t *key, const uint8_t *vendor,
+                    const uint8_t *class_id, uint32_t seed, uint32_t revoke)
 {
-    const struct ib_tlv tlvs[3] = {
+    uint8_t rb[4];
+    ib_put32(rb, revoke);
+    const struct ib_tlv tlvs[4] = {
         { FERRY_TLV_VENDOR_ID, 16, vendor ? vendor : ib_vendor },
         { FERRY_TLV_CLASS_ID, 16, class_id ? class_id : ib_class },
         { FERRY_TLV_NAME, sizeof app_name - 1, app_name },
+        { FERRY_TLV_REVOKE_BELOW, 4, rb },
     };
     struct ib_spec s = ib_default_spec();
     s.tlvs = tlvs;
-    s.tlv_count = 3;
+    s.tlv_count = revoke ? 4 : 3;
     s.payload_size = payload;
     s.flags = flags;
     s.version.major = (uint8_t)major;
@@ -80,7 +90,17 @@ static void make(unsigned id, const char *name, int major, int minor, uint32_t c
     images[id].name = name;
     images[id].bytes = store[id];
     images[id].len = (uint32_t)len;
-    images[id].runnable = (key == NULL || key == ib_key_a) && vendor == NULL && class_id == NULL;
+    images[id].key_index = key == NULL || key == ib_key_a ? 0 : key == key_one ? 1 : -1;
+    images[id].revoke_below = revoke;
+    images[id].runnable = images[id].key_index >= 0 && vendor == NULL && class_id == NULL &&
+                          revoke <= (uint32_t)images[id].key_index;
+}
+
+static void make(unsigned id, const char *name, int major, int minor, uint32_t counter,
+                 uint32_t flags, uint32_t payload, const uint8_t *key, const uint8_t *vendor,
+                 const uint8_t *class_id, uint32_t seed)
+{
+    make_rb(id, name, major, minor, counter, flags, payload, key, vendor, class_id, seed, 0);
 }
 
 /* A copy of `from`, to be damaged by the caller; never runnable. */
@@ -96,7 +116,9 @@ static uint8_t *copy(unsigned id, const char *name, unsigned from)
 
 void fb_corpus_build(void)
 {
-    ib_pubkey(ib_key_a, &trusted);
+    ib_pubkey(ib_key_a, &trusted[0]);
+    ib_pubkey(key_one, &trusted[1]);
+    trusted[1].index = 1;
     make(FB_IMG_V1, "v1.0.0/c1", 1, 0, 1, 0, 600, NULL, NULL, NULL, 1);
     make(FB_IMG_V1_1, "v1.1.0/c1", 1, 1, 1, 0, 1500, NULL, NULL, NULL, 2);
     make(FB_IMG_V2, "v2.0.0/c2", 2, 0, 2, 0, 2600, NULL, NULL, NULL, 3);
@@ -139,6 +161,18 @@ void fb_corpus_build(void)
     p = copy(FB_IMG_V1_1_SIGFLIP, "v1.1.0/c1/signature-flipped", FB_IMG_V1_1);
     p[images[FB_IMG_V1_1].len - 20] ^= 0x80;
 
+    /* Key rotation (docs/keys.md): key 1 revokes key 0 once confirmed. */
+    make_rb(FB_IMG_K1_V3_5_RB1, "v3.5.0/c3/key1/revokes<1", 3, 5, 3, 0, 800, key_one, NULL, NULL,
+            14, 1);
+    make_rb(FB_IMG_K1_V3_6_RB1_PERM, "v3.6.0/c3/key1/revokes<1/PERMANENT", 3, 6, 3,
+            FERRY_IMG_F_PERMANENT, 700, key_one, NULL, NULL, 15, 1);
+    make_rb(FB_IMG_K1_V3_7, "v3.7.0/c3/key1", 3, 7, 3, 0, 900, key_one, NULL, NULL, 16, 0);
+    make_rb(FB_IMG_K1_V4_RB2, "v4.0.0/c4/key1/revokes<2 (own signer)", 4, 0, 4, 0, 600, key_one,
+            NULL, NULL, 17, 2);
+    make_rb(FB_IMG_K0_V3_8_RB1, "v3.8.0/c3/key0/revokes<1 (own signer)", 3, 8, 3, 0, 650, NULL,
+            NULL, NULL, 18, 1);
+    make_rb(FB_IMG_K0_V4_1, "v4.1.0/c3/key0", 4, 1, 3, 0, 750, NULL, NULL, NULL, 19, 0);
+
     for (unsigned i = 0; i < FB_IMG_COUNT; i++)
         describe(&images[i]);
 }
@@ -148,9 +182,9 @@ const struct fb_image *fb_corpus(unsigned id)
     return &images[id % FB_IMG_COUNT];
 }
 
-const struct ferry_pubkey *fb_trusted_key(void)
+const struct ferry_pubkey *fb_trusted_keys(void)
 {
-    return &trusted;
+    return trusted;
 }
 
 const uint8_t *fb_vendor(void)

@@ -17,6 +17,8 @@
  *    holding primary and status; staging and counter on an external NOR of
  *    512-byte sectors, byte-programmable, erased 0xFF (the demo board scaled
  *    down): 3 units of 2 KiB, D = 2 KiB.
+ * The revocation store sits next to the counter store, on the same device,
+ * two sectors: board 0 [13, 15) KiB, board 1 external [9, 10) KiB.
  */
 struct board_desc {
     const char *name;
@@ -29,9 +31,11 @@ struct board_desc {
 
 static const struct board_desc boards[FB_BOARDS] = {
     {"tiny-1k", 1, {1 * KiB, 0}, {8, 0}, {0xFF, 0},
-     {0, 0, 0, 0, 0}, {0, 4 * KiB, 0, 9 * KiB, 11 * KiB}, {4 * KiB, 5 * KiB, 0, 2 * KiB, 2 * KiB}},
+     {0, 0, 0, 0, 0, 0}, {0, 4 * KiB, 0, 9 * KiB, 11 * KiB, 13 * KiB},
+     {4 * KiB, 5 * KiB, 0, 2 * KiB, 2 * KiB, 2 * KiB}},
     {"split-nor", 2, {2 * KiB, 512}, {16, 1}, {0x00, 0xFF},
-     {0, 1, 1, 0, 1}, {0, 0, 0, 6 * KiB, 8 * KiB}, {6 * KiB, 8 * KiB, 0, 4 * KiB, 1 * KiB}},
+     {0, 1, 1, 0, 1, 1}, {0, 0, 0, 6 * KiB, 8 * KiB, 9 * KiB},
+     {6 * KiB, 8 * KiB, 0, 4 * KiB, 1 * KiB, 1 * KiB}},
 };
 
 static struct fb_dev *dev_of(void *ctx)
@@ -63,10 +67,12 @@ static int interpose(struct fb_dev *d, uint32_t off, uint8_t *buf, uint32_t len)
             continue;
         b->counter_glitched |= r->glitch;
         b->read_faults++;
+        if (r->r.area == FB_A_PRIMARY)
+            b->primary_faults++;
         if (r->r.kind == FB_RULE_IO)
             return FERRY_E_IO;
         uint32_t from = off > r->lo ? off : r->lo, to = off + len < r->hi ? off + len : r->hi;
-        const struct fb_image *im = fb_corpus(r->r.arg);
+        const struct fb_image *im = fb_corpus(fb_arg_image(r->r.arg));
         for (uint32_t a = from; a < to; a++) {
             if (r->r.kind == FB_RULE_XOR) {
                 buf[a - off] ^= r->r.arg ? r->r.arg : 0xFF;
@@ -202,6 +208,7 @@ void fb_board_open(struct fb_board *b, int which)
     b->t_staging = area_of(b, FB_A_STAGING, 0);
     b->t_status = area_of(b, FB_A_STATUS, 0);
     b->t_counter = area_of(b, FB_A_COUNTER, 0);
+    b->t_revoke = area_of(b, FB_A_REVOKE, 0);
     b->app.primary = b->t_primary;
     b->app.staging = b->t_staging;
     b->app.status = b->t_status;
@@ -217,7 +224,13 @@ void fb_board_reboot(struct fb_board *b, const struct fb_boot *boot)
     if (ferry_counter_flash_init(&b->counter, &ca, b->counter_buf, sizeof b->counter_buf) != 0)
         abort();
     b->cfg.counter = &b->counter.counter;
+    struct ferry_area ra = area_of(b, FB_A_REVOKE, 1);
+    if (ferry_counter_flash_init(&b->revocation, &ra, b->revocation_buf,
+                                 sizeof b->revocation_buf) != 0)
+        abort();
+    b->cfg.revocation = &b->revocation.counter;
     b->ops = 0;
+    b->primary_faults = 0;
     b->power_lost = 0;
     b->cut_fired = 0;
     b->read_faults = 0;
@@ -237,7 +250,7 @@ void fb_board_reboot(struct fb_board *b, const struct fb_boot *boot)
          * model's true memory is not what runs. The counter store must be
          * trusted storage (OTP, internal flash): one an attacker can rewrite
          * on the bus protects nothing, whatever the bootloader does. */
-        if (a == FB_A_PRIMARY || a == FB_A_COUNTER || a == FB_A_STATUS)
+        if (a == FB_A_PRIMARY || a == FB_A_COUNTER || a == FB_A_STATUS || a == FB_A_REVOKE)
             r->r.kind = FB_RULE_IO;
         /* The status area may fail reads but not lie either: reads that lie
          * about it let a bus attacker hide a confirm and hold the device on
@@ -250,11 +263,27 @@ void fb_board_reboot(struct fb_board *b, const struct fb_boot *boot)
          * whole header or marker is broken hardware. Both stores read a
          * failed header or marker twice (docs/design.md,
          * docs/counter-format.md). */
-        r->glitch = a == FB_A_COUNTER || a == FB_A_STATUS;
+        r->glitch = a == FB_A_COUNTER || a == FB_A_STATUS || a == FB_A_REVOKE;
         r->dev = b->a_dev[a];
         r->base = b->a_off[a];
         r->lo = b->a_off[a] + lo;
         r->hi = b->a_off[a] + (len < size - lo ? lo + len : size);
+        r->seen = 0;
+    }
+    /* The revocation store: a glitch on its n-th read, the counter store's
+     * fault model (one failed read per boot, shared with counter and status). */
+    if (boot && boot->rv_fail) {
+        struct fb_live_rule *r = &b->rules[b->nrules++];
+        memset(&r->r, 0, sizeof r->r);
+        r->r.area = FB_A_REVOKE;
+        r->r.nth = (uint8_t)(boot->rv_fail - 1);
+        r->r.count = 1;
+        r->r.kind = FB_RULE_IO;
+        r->glitch = 1;
+        r->dev = b->a_dev[FB_A_REVOKE];
+        r->base = b->a_off[FB_A_REVOKE];
+        r->lo = r->base;
+        r->hi = r->base + b->a_size[FB_A_REVOKE];
         r->seen = 0;
     }
 }
@@ -269,12 +298,22 @@ uint8_t fb_area_erased(const struct fb_board *b, int area)
     return b->dev[b->a_dev[area]].geo.erased_value;
 }
 
-int fb_true_min(struct fb_board *b, uint32_t *value)
+static int true_counter(const struct ferry_area *a, uint32_t *value)
 {
     struct ferry_counter_flash c;
     uint8_t buf[64];
-    int err = ferry_counter_flash_init(&c, &b->t_counter, buf, sizeof buf);
+    int err = ferry_counter_flash_init(&c, a, buf, sizeof buf);
     if (!err)
         err = c.counter.ops->read(c.counter.ctx, value);
     return err;
+}
+
+int fb_true_min(struct fb_board *b, uint32_t *value)
+{
+    return true_counter(&b->t_counter, value);
+}
+
+int fb_true_revoke(struct fb_board *b, uint32_t *value)
+{
+    return true_counter(&b->t_revoke, value);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The boot fuzzer's device: one or two RAM flash devices (memflash) carrying
- * a primary slot, a staging slot, a status area and a counter store, seen by
+ * a primary slot, a staging slot, a status area, a counter store and a
+ * key revocation store (a second counter_flash next to it), seen by
  * the bootloader through a wrapper that injects faults:
  *   - power cuts: the n-th program/erase of a boot is cut (not done, half
  *     done, or leaving garbage) and every operation after it fails with
@@ -59,21 +60,23 @@ struct fb_board {
 
     /* The bootloader's view. */
     struct ferry_boot_config cfg;
-    struct ferry_counter_flash counter;
-    uint8_t counter_buf[64];
+    struct ferry_counter_flash counter, revocation;
+    uint8_t counter_buf[64], revocation_buf[64];
     uint8_t buf[256];
 
     /* The true view. */
-    struct ferry_area t_primary, t_staging, t_status, t_counter;
+    struct ferry_area t_primary, t_staging, t_status, t_counter, t_revoke;
     struct ferry_app_config app;
     uint8_t app_buf[256];
 
     /* Faults of the current boot. */
     uint32_t ops, cut_at;
     int cut_mode, power_lost, cut_fired, read_faults;
-    int counter_glitched; /* the one counter-store/status read fault of this boot was spent */
+    int primary_faults;   /* read faults on the primary slot this boot */
+    int counter_glitched; /* the one counter-store/revocation-store/status read fault of
+                             this boot was spent */
     unsigned nrules;
-    struct fb_live_rule rules[FB_MAX_RULES];
+    struct fb_live_rule rules[FB_MAX_RULES + 1]; /* + the revocation store's glitch */
     uint32_t rnd;
 };
 
@@ -88,5 +91,7 @@ uint8_t *fb_area_mem(struct fb_board *b, int area);
 uint8_t fb_area_erased(const struct fb_board *b, int area);
 /* The stored minimum, read from the true counter store. 0 or its error. */
 int fb_true_min(struct fb_board *b, uint32_t *value);
+/* The lowest trusted key index, read from the true revocation store. 0 or its error. */
+int fb_true_revoke(struct fb_board *b, uint32_t *value);
 
 #endif

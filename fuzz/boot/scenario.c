@@ -81,7 +81,7 @@ static void c_boot(struct fb_codec *c, struct fb_boot *b)
     c_mod(c, &b->nrules, FB_MAX_RULES + 1);
     for (unsigned i = 0; i < b->nrules; i++) {
         struct fb_rule *r = &b->rules[i];
-        c_mod(c, &r->area, FB_A_COUNT);
+        c_mod(c, &r->area, FB_A_LEGACY_COUNT);
         c_u16(c, &r->lo);
         c_u16(c, &r->len);
         c_u8(c, &r->nth);
@@ -110,7 +110,7 @@ static void fb_codec_run(struct fb_codec *c, struct fb_scenario *s)
     c_mod(c, &s->counter, 8);
     c_mod(c, &s->nmut, FB_MAX_MUT + 1);
     for (unsigned i = 0; i < s->nmut; i++) {
-        c_mod(c, &s->mut[i].area, FB_A_COUNT);
+        c_mod(c, &s->mut[i].area, FB_A_LEGACY_COUNT);
         c_u16(c, &s->mut[i].off);
         c_u8(c, &s->mut[i].xor_);
     }
@@ -118,6 +118,20 @@ static void fb_codec_run(struct fb_codec *c, struct fb_scenario *s)
     c_bank(c, &s->bank[1]);
     for (unsigned i = 0; i < s->boots; i++)
         c_boot(c, &s->boot[i]);
+    /* The tail: the revocation store (appended; older inputs read zeros). */
+    c_mod(c, &s->revoke, 4);
+    c_mod(c, &s->rv_nmut, FB_MAX_RV_MUT + 1);
+    for (unsigned i = 0; i < s->rv_nmut; i++) {
+        s->rv_mut[i].area = FB_A_REVOKE;
+        c_u16(c, &s->rv_mut[i].off);
+        c_u8(c, &s->rv_mut[i].xor_);
+    }
+    for (unsigned i = 0; i < s->boots; i++) {
+        uint8_t v = (uint8_t)(s->boot[i].rv_fail | s->boot[i].rv_erase << 4);
+        c_u8(c, &v);
+        s->boot[i].rv_fail = (uint8_t)(v & 15u);
+        s->boot[i].rv_erase = (uint8_t)(v >> 4 & 1u);
+    }
 }
 
 void fb_decode(const uint8_t *data, size_t len, struct fb_scenario *s)

@@ -21,8 +21,13 @@
 #define FB_MAX_RULES  3
 #define FB_RAW_BANK   200  /* raw bytes at most per raw status bank */
 
-/* Area selectors (mutations, interposer rules). */
-enum fb_area_sel { FB_A_PRIMARY, FB_A_STAGING, FB_A_STAGED, FB_A_STATUS, FB_A_COUNTER, FB_A_COUNT };
+/* Area selectors (mutations, interposer rules). The input's area fields are
+ * reduced modulo FB_A_LEGACY_COUNT (their meaning before the revocation
+ * store existed); the revocation store has fields of its own at the end. */
+enum fb_area_sel { FB_A_PRIMARY, FB_A_STAGING, FB_A_STAGED, FB_A_STATUS, FB_A_COUNTER,
+                   FB_A_REVOKE, FB_A_COUNT };
+#define FB_A_LEGACY_COUNT 5u
+#define FB_MAX_RV_MUT 2
 
 /* What an interposer rule does to the bytes of a read it hits. */
 enum fb_rule_kind {
@@ -91,6 +96,11 @@ struct fb_boot {
     uint8_t stage_img;
     uint16_t flip_off;
     uint8_t flip_xor;
+    /* From the input's tail: */
+    uint8_t rv_fail;     /* n > 0: the n-th read (from 1) of the revocation store fails
+                            (FERRY_E_IO, a glitch like the counter store's); 0..15 */
+    uint8_t rv_erase;    /* 1: after this boot the application erases the revocation
+                            store (an attacker with the store's lock off) */
 };
 
 /* Slot content selectors: < image count: that corpus image; = count: erased;
@@ -104,6 +114,10 @@ struct fb_scenario {
     struct fb_mut mut[FB_MAX_MUT];
     struct fb_bank bank[2];
     struct fb_boot boot[FB_MAX_BOOTS];
+    /* The tail (after the boots; inputs older than it read zeros): */
+    uint8_t revoke;      /* revocation store's initial value, 0..3 (0: erased store) */
+    uint8_t rv_nmut;     /* mutations of the revocation store at set-up, 0..FB_MAX_RV_MUT */
+    struct fb_mut rv_mut[FB_MAX_RV_MUT]; /* area is FB_A_REVOKE */
 };
 
 struct fb_codec {

@@ -33,15 +33,23 @@ static void emit(const char *dir, const char *name, const struct fb_scenario *s)
     }
 }
 
-static struct fb_scenario base(uint8_t primary, uint8_t staged, uint8_t counter, uint8_t boots)
+#define NONE (-1) /* an erased slot */
+
+static uint8_t slot(int id)
+{
+    return id == NONE ? (uint8_t)FB_SEL_ERASED : fb_sel_of((unsigned)id);
+}
+
+/* Image ids (enum fb_image_id) or NONE. */
+static struct fb_scenario base(int primary, int staged, uint8_t counter, uint8_t boots)
 {
     struct fb_scenario s;
     memset(&s, 0, sizeof s);
     s.board = 0;
     s.boots = boots;
-    s.primary = primary;
-    s.backup = FB_IMG_COUNT; /* erased */
-    s.staged = staged;
+    s.primary = slot(primary);
+    s.backup = FB_SEL_ERASED;
+    s.staged = slot(staged);
     s.counter = counter;
     return s;
 }
@@ -72,7 +80,7 @@ int main(int argc, char **argv)
     const char *dir = argv[1];
 
     /* A confirmed image boots; nothing staged. */
-    s = base(FB_IMG_V1, FB_IMG_COUNT, 1, 1);
+    s = base(FB_IMG_V1, NONE, 1, 1);
     emit(dir, "normal", &s);
 
     /* A newer image is staged: installed on trial, confirmed, booted again. */
@@ -95,7 +103,7 @@ int main(int argc, char **argv)
     /* A forged INSTALL bank whose in_digest is that of an image the device
      * does not trust, sitting in the primary: every step marker set, so the
      * "resume" only hashes the primary and compares. */
-    s = base(FB_IMG_KEYB_V9, FB_IMG_COUNT, 1, 1);
+    s = base(FB_IMG_KEYB_V9, NONE, 1, 1);
     forged(&s.bank[0], 1, 5, 1, FB_IMG_KEYB_V9, FB_SEL_ZERO, 2, 0);
     emit(dir, "forged_install_unsigned_primary", &s);
 
@@ -127,5 +135,69 @@ int main(int argc, char **argv)
     s.boot[0].flip_off = 800;
     s.boot[0].flip_xor = 0x01;
     emit(dir, "damaged_backup_trailer", &s);
+
+    /* Key rotation (docs/keys.md). 3.5.0 by key 1 revokes key 0: installed
+     * on trial, confirmed; the next boot raises the revocation store; then a
+     * newer image by key 0 is staged and must be refused. */
+    s = base(FB_IMG_V1, FB_IMG_K1_V3_5_RB1, 1, 3);
+    s.boot[0].app = FB_APP_CONFIRM;
+    s.boot[1].app = FB_APP_STAGE;
+    s.boot[1].stage_img = fb_sel_of(FB_IMG_K0_V4_1);
+    emit(dir, "rotation_confirmed", &s);
+    s.board = 1;
+    emit(dir, "rotation_confirmed_split", &s);
+
+    /* The same image on trial, not confirmed: reverted, key 0 stays trusted,
+     * the store stays 0. */
+    s = base(FB_IMG_V1, FB_IMG_K1_V3_5_RB1, 1, 2);
+    emit(dir, "rotation_trial_reverted", &s);
+
+    /* A PERMANENT rotation image: revokes at install; key 0's newer image is
+     * refused after it. */
+    s = base(FB_IMG_V1, FB_IMG_K1_V3_6_RB1_PERM, 1, 2);
+    s.boot[0].app = FB_APP_STAGE;
+    s.boot[0].stage_img = fb_sel_of(FB_IMG_K0_V4_1);
+    emit(dir, "rotation_permanent", &s);
+
+    /* Images that would revoke their own signer never run (key 1 revoking
+     * below 2; key 0 revoking below 1), staged or in the primary. */
+    s = base(FB_IMG_V1, FB_IMG_K1_V4_RB2, 1, 2);
+    s.boot[0].app = FB_APP_STAGE;
+    s.boot[0].stage_img = fb_sel_of(FB_IMG_K0_V3_8_RB1);
+    emit(dir, "rotation_revokes_own_signer", &s);
+
+    /* Rotation done (store 1, the confirmed primary carries the entry); the
+     * application erases the store and stages key 0's newer image: the
+     * entry restores the floor, the image is refused. */
+    s = base(FB_IMG_K1_V3_5_RB1, NONE, 3, 2);
+    s.revoke = 1;
+    s.boot[0].app = FB_APP_STAGE;
+    s.boot[0].stage_img = fb_sel_of(FB_IMG_K0_V4_1);
+    s.boot[0].rv_erase = 1;
+    emit(dir, "rotation_erased_store", &s);
+
+    /* After the rotation a later key-1 release without the entry is
+     * confirmed; the store keeps key 0 out. One glitch on a revocation store
+     * read in the last boot. */
+    s = base(FB_IMG_K1_V3_5_RB1, FB_IMG_K1_V3_7, 3, 4);
+    s.boot[0].app = FB_APP_CONFIRM;
+    s.boot[1].app = FB_APP_STAGE;
+    s.boot[1].stage_img = fb_sel_of(FB_IMG_K0_V4_1);
+    s.boot[2].rv_fail = 1;
+    emit(dir, "rotation_later_release", &s);
+
+    /* The downgrade rule against a twice-read header: 1.0.0 (counter 1, like
+     * the running 1.1.0) is staged; the interposer makes its version read
+     * as 3.0.0 (image bytes 20..24) on the first read only. */
+    s = base(FB_IMG_V1_1, FB_IMG_V1, 1, 1);
+    s.boot[0].nrules = 1;
+    s.boot[0].rules[0].area = FB_A_STAGED;
+    s.boot[0].rules[0].lo = 20;
+    s.boot[0].rules[0].len = 4;
+    s.boot[0].rules[0].nth = 0;
+    s.boot[0].rules[0].count = 1;
+    s.boot[0].rules[0].kind = FB_RULE_SUBST;
+    s.boot[0].rules[0].arg = FB_IMG_V3;
+    emit(dir, "interposer_staged_version", &s);
     return failures ? 1 : 0;
 }
