@@ -20,8 +20,9 @@ foreach(part common boot app storage card)
 endforeach()
 set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
 # A bootloader that cannot decrypt links these before the core (they replace
-# boot/image_enc.c: encrypted images are refused at parse time).
-set(FERRY_BOOT_PLAIN_SRC ${FERRY_SRC_DIR}/boot/plain/image_enc_none.c)
+# boot/image_enc.c and boot/boot_crypt.c: encrypted images are refused).
+set(FERRY_BOOT_PLAIN_SRC ${FERRY_SRC_DIR}/boot/plain/image_enc_none.c
+    ${FERRY_SRC_DIR}/boot/plain/boot_crypt_none.c)
 set(FERRY_CRYPTO_ENC_SRC ${FERRY_SRC_DIR}/crypto/bearssl_enc.c ${FERRY_SRC_DIR}/crypto/decrypt_sw.c)
 set(FERRY_ALL_SRC ${FERRY_COMMON_SRC} ${FERRY_BOOT_SRC} ${FERRY_APP_SRC} ${FERRY_STORAGE_SRC}
     ${FERRY_CARD_SRC} ${FERRY_CRYPTO_SRC})

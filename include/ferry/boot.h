@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "ferry/flash.h"
+#include "ferry/decrypt.h"
 #include "ferry/image.h"
 #include "ferry/counter.h"
 
@@ -71,6 +72,13 @@ struct ferry_boot_config {
        same encoding as the anti-rollback store, next to it and locked with
        it) holding the lowest key index still trusted (docs/keys.md). */
     const struct ferry_counter *revocation;
+    /* The device's class key for encrypted images (docs/encryption.md), or
+     * NULL: encrypted images are refused (FERRY_E_IMG_ENC_KEY). With one,
+     * the staging slot only ever holds images in their stored form. */
+    const struct ferry_decrypt_key *decrypt;
+    /* 1: plain staged images are refused (FERRY_E_IMG_PLAIN); the running
+     * image is not judged by it. Needs `decrypt`. */
+    int require_encrypted;
     struct ferry_boot_hooks hooks;
     uint8_t *buf;               /* scratch: >= 256 bytes (>= 512 for encrypted images,
                                    whose metadata is larger) and a multiple of every

@@ -9,7 +9,7 @@
 
 # Bootloader: immutable, at 0x0, fixed size (ferry merge pads it to this).
 set(BOARD_BOOT_BASE       0x00000000)
-set(BOARD_BOOT_SIZE       0x00008000) # 32 KiB
+set(BOARD_BOOT_SIZE       0x00010000) # 64 KiB: room for the card and decrypting variants
 
 # RAM (SSRAM2). The bootloader's RAM and the application's RAM do not
 # overlap, so an application can read the bootloader's painted stack and

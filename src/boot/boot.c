@@ -45,6 +45,7 @@
 #include "image_priv.h"
 #include "status_priv.h"
 #include "swap_priv.h"
+#include "boot_crypt_priv.h"
 
 /*
  * An image judged in this boot: the RAM copy of its one verified read, and a
@@ -77,6 +78,13 @@ struct boot_run {
     /* cfg->policy with the lowest trusted key index in force: the
      * revocation store's, raised by a confirmed primary that asks more. */
     struct ferry_verify_policy policy;
+    /* Content keys of this boot's swap (docs/encryption.md): [0] the image
+     * moving in (or out, reverting a failed install), [1] the other one.
+     * Wiped before ferry_boot() returns. */
+    ferry_cipher cipher[2];
+    /* The transform of the image a failed install leaves in the primary,
+     * for the revert that follows (NULL otherwise). */
+    const struct ferry_swap_crypt *failed_in;
 };
 
 static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
@@ -145,9 +153,9 @@ static int runnable_parsed(const struct boot_run *r, const struct ferry_area *ar
     if (!err && info->total_size > cfg->primary.size)
         err = FERRY_E_IMG_TOO_BIG;
     /* An encrypted image in its stored form (staged, or the backup) can only
-     * be installed by decrypting it: this bootloader holds no class key. */
-    if (!err && (info->flags & FERRY_IMG_F_ENCRYPTED) && !info->installed)
-        err = FERRY_E_IMG_ENC_KEY;
+     * be installed by decrypting it, with the class key it names. */
+    if (!err && !info->installed)
+        err = ferry_boot_crypt_usable(cfg, info);
     if (!err && info->security_counter < r->min_counter)
         err = FERRY_E_IMG_ROLLBACK;
     if (!err)
@@ -256,6 +264,8 @@ static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8
     if (prim && !(cand->flags & FERRY_IMG_F_REVERT) &&
         ferry_version_cmp(&cand->version, &prim->version) <= 0)
         return FERRY_E_IMG_DOWNGRADE;
+    if (cfg->require_encrypted && !(cand->flags & FERRY_IMG_F_ENCRYPTED))
+        return FERRY_E_IMG_PLAIN;
     /* No second parse: the checks above rest on `cand`, which the
      * verification holds to the signed bytes. */
     return runnable_parsed(r, &sa, cj, 0);
@@ -278,10 +288,10 @@ static uint32_t op_header(struct ferry_status_hdr *h, uint8_t op, const struct f
 }
 
 /* Runs the backward swap from the current bank's progress, then marks DONE. */
-static int run_revert(struct boot_run *r)
+static int run_revert(struct boot_run *r, const struct ferry_swap_plan *plan)
 {
     int err = ferry_swap_run(r->cfg, FERRY_SWAP_BACKWARD, r->st.hdr.region, r->st.steps_done,
-                             mark_step, r, NULL, 0);
+                             mark_step, r, plan);
     if (!err)
         err = mark(r, FERRY_MARK_DONE(r->st.units));
     if (err)
@@ -305,17 +315,39 @@ static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
     struct judged bj;
     const struct ferry_image_info *back = &bj.info;
     struct ferry_area ba = backup_area(r->cfg);
+    struct ferry_swap_plan plan;
+    memset(&plan, 0, sizeof plan);
     int err = runnable(r, &ba, &bj);
     if (fatal(err))
         return err;
+    /* The backup moves in decrypted; a key that does not open makes it as
+     * unusable as a damaged one. */
+    if (!err)
+        err = ferry_boot_crypt_open(r->cfg, back, &r->cipher[1], &plan.in);
     if (err) {
         ev(r, FERRY_EV_BACKUP_DAMAGED, err, NULL);
         if (!cj)
             return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
+        /* The kept image settles for good: the next boot must not judge the
+         * revert again (with a backup that then reads fine it would restore
+         * an image the kept one has revoked, or rolled back past:
+         * docs/boot-fuzzer.md F17). An install bank records it confirmed; a
+         * revert that has not moved anything is marked through to DONE (its
+         * markers count in order), which leaves the kept image as the one
+         * the status describes as running. */
         if (r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL && r->st.done) {
             err = mark(r, FERRY_MARK_CONFIRMED(r->st.units));
             if (err)
                 return err;
+        } else if (r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_REVERT && !r->st.done) {
+            int werr = 0;
+            for (uint32_t step = r->st.steps_done; !werr && step < 2 * r->st.units; step++)
+                werr = mark_step(r, step);
+            if (!werr)
+                werr = mark(r, FERRY_MARK_DONE(r->st.units));
+            if (werr)
+                return werr;
+            r->st.done = 1;
         }
         return stable_boot(r, res, 0, cj, NULL);
     }
@@ -329,10 +361,27 @@ static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
         h.region = r->st.hdr.region;
     if (!err)
         err = ferry_status_begin(&r->sc, &r->st, &h);
+    if (!err) {
+        /* The image moving out goes back to staging in its stored form: a
+         * verified one with its own key stream, the image of a failed install
+         * with that install's; one this boot could not verify is not written
+         * to staging where it might be plaintext. */
+        if (cur) {
+            if (ferry_boot_crypt_open(r->cfg, cur, &r->cipher[0], &plan.out))
+                plan.discard_out = 1;
+        } else if (r->failed_in) {
+            plan.out = *r->failed_in;
+        } else {
+            plan.discard_out = r->cfg->decrypt != NULL;
+        }
+    }
     if (err)
         return err;
     ev(r, FERRY_EV_REVERT_START, 0, back);
-    err = run_revert(r);
+    err = run_revert(r, &plan);
+    ferry_boot_crypt_close(r->cfg, &plan.in);
+    if (cur)
+        ferry_boot_crypt_close(r->cfg, &plan.out);
     if (err)
         return err;
     res->action = FERRY_BOOT_REVERTED;
@@ -374,32 +423,61 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
     uint32_t span = op_header(&h, FERRY_OP_INSTALL, cand, prim);
     if (!prim || (cand->flags & FERRY_IMG_F_PERMANENT))
         h.flags = FERRY_STATUS_F_PERMANENT;
-    int err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
+
+    /* Keys first, before anything is written: the staged image's (decrypted
+     * on its way in) and the running image's (encrypted again on its way
+     * out). One that does not open refuses the install (install_refused). */
+    struct ferry_swap_plan plan;
+    struct ferry_swap_hash hash;
+    memset(&plan, 0, sizeof plan);
+    int err = ferry_boot_crypt_open(r->cfg, cand, &r->cipher[0], &plan.in);
+    if (!err && prim)
+        err = ferry_boot_crypt_open(r->cfg, prim, &r->cipher[1], &plan.out);
+    if (err) {
+        ferry_boot_crypt_close_plan(r->cfg, &plan);
+        return err;
+    }
+    /* Nothing runnable to keep: what the primary holds is not written to
+     * staging (it may be the plaintext of an encrypted image). */
+    plan.discard_out = !prim && r->cfg->decrypt != NULL;
+    err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
     if (!err)
         err = ferry_status_begin(&r->sc, &r->st, &h);
     if (err)
         return err;
     ev(r, FERRY_EV_INSTALL_START, 0, cand);
 
-    ferry_sha256_ctx hash;
+    /* An encrypted image: its header against the trailer digest, its
+     * plaintext payload against the signed plaintext digest. */
+    int enc = (cand->flags & FERRY_IMG_F_ENCRYPTED) != 0;
     uint8_t digest[32];
-    ferry_sha256_init(&hash);
-    err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, h.region, 0, mark_step, r, &hash,
-                         cand->protected_size);
+    ferry_sha256_init(&hash.ctx);
+    hash.len = cand->protected_size;
+    hash.split = enc ? cand->header_size : 0;
+    plan.hash = &hash;
+    err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, h.region, 0, mark_step, r, &plan);
     if (err)
         return err;
-    ferry_sha256_final(&hash, digest);
-    volatile int diff = ferry_ct_memcmp(digest, cand->digest, 32);
+    ferry_sha256_final(&hash.ctx, digest);
+    volatile int diff = enc ? ferry_ct_memcmp(hash.head, cand->digest, 32) |
+                                  ferry_ct_memcmp(digest, cand->plain_digest, 32)
+                            : ferry_ct_memcmp(digest, cand->digest, 32);
     if (diff == 0) /* the trailer is not hashed: its copy must match the verified one */
         diff = trailer_differs(r, cand);
+    ferry_boot_crypt_close(r->cfg, &plan.out);
     if (diff != 0) {
-        ev(r, FERRY_EV_INSTALL_FAILED, FERRY_E_IMG_DIGEST, cand);
+        ev(r, FERRY_EV_INSTALL_FAILED, enc ? FERRY_E_IMG_PLAINTEXT : FERRY_E_IMG_DIGEST, cand);
         err = mark(r, FERRY_MARK_DONE(r->st.units));
         if (err)
             return err;
         r->st.done = 1;
-        return revert_or_keep(r, res, NULL);
+        r->failed_in = &plan.in;
+        err = revert_or_keep(r, res, NULL);
+        r->failed_in = NULL;
+        ferry_boot_crypt_close(r->cfg, &plan.in);
+        return err;
     }
+    ferry_boot_crypt_close(r->cfg, &plan.in);
     err = mark(r, FERRY_MARK_DONE(r->st.units));
     if (err)
         return err;
@@ -432,8 +510,13 @@ static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int pr
     int staged = judge_staged(r, prim_err ? NULL : prim, rejected, &cand);
     if (fatal(staged))
         return staged;
-    if (staged == 0)
-        return install(r, res, prim_err ? NULL : prim, &cand);
+    if (staged == 0) {
+        staged = install(r, res, prim_err ? NULL : prim, &cand);
+        /* A content key that does not open refuses the image before any
+         * write; every other result is the boot's. */
+        if (staged != FERRY_E_IMG_KEYWRAP && staged != FERRY_E_IMG_ENC_KEY)
+            return staged;
+    }
     if (staged != FERRY_E_NOT_FOUND) {
         res->staged_err = staged;
         ev(r, FERRY_EV_STAGED_REJECTED, staged, NULL);
@@ -499,13 +582,18 @@ static int resume(struct boot_run *r, struct ferry_boot_result *res, int *decide
             *decided = 1; /* the status cannot hold it: start anew */
             return install(r, res, NULL, &cand);
         }
-        if (!staged_err) {
-            err = ferry_swap_reinstall(r->cfg, r->st.steps_done / 2);
-            if (err)
-                return err;
-        }
-        err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
-                             mark_step, r, NULL, 0);
+        struct ferry_swap_plan plan;
+        err = ferry_boot_crypt_resume(r->cfg, &r->policy, FERRY_SWAP_FORWARD, r->st.hdr.region,
+                                      r->st.steps_done, staged_err ? NULL : &cand.info,
+                                      &r->cipher[0], &r->cipher[1], &plan);
+        if (err)
+            return err;
+        if (!staged_err)
+            err = ferry_swap_reinstall(r->cfg, r->st.steps_done / 2, &plan.in);
+        if (!err)
+            err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
+                                 mark_step, r, &plan);
+        ferry_boot_crypt_close_plan(r->cfg, &plan);
         if (!err)
             err = mark(r, FERRY_MARK_DONE(r->st.units));
         if (err)
@@ -531,7 +619,12 @@ static int resume(struct boot_run *r, struct ferry_boot_result *res, int *decide
         *decided = 1;
         return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
     }
-    err = run_revert(r);
+    struct ferry_swap_plan plan;
+    err = ferry_boot_crypt_resume(r->cfg, &r->policy, FERRY_SWAP_BACKWARD, r->st.hdr.region,
+                                  r->st.steps_done, NULL, &r->cipher[0], &r->cipher[1], &plan);
+    if (!err)
+        err = run_revert(r, &plan);
+    ferry_boot_crypt_close_plan(r->cfg, &plan);
     if (!err)
         res->action = FERRY_BOOT_REVERTED;
     return err;
@@ -572,8 +665,13 @@ static int finish_arrived(struct boot_run *r, const struct ferry_image_info *pri
     }
     if (run_rest) {
         *wrote = 1; /* the primary was written: what runs must be verified again */
-        err = ferry_swap_run(cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
-                             mark_step, r, NULL, 0);
+        struct ferry_swap_plan plan;
+        err = ferry_boot_crypt_resume(cfg, &r->policy, FERRY_SWAP_FORWARD, r->st.hdr.region,
+                                      r->st.steps_done, prim, &r->cipher[0], &r->cipher[1], &plan);
+        if (!err)
+            err = ferry_swap_run(cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
+                                 mark_step, r, &plan);
+        ferry_boot_crypt_close_plan(cfg, &plan);
         if (err)
             return err;
     }
@@ -590,104 +688,125 @@ static int finish_arrived(struct boot_run *r, const struct ferry_image_info *pri
     return 0;
 }
 
+static int boot(struct boot_run *r, const struct ferry_boot_config *cfg,
+                struct ferry_boot_result *res);
+
 int ferry_boot(const struct ferry_boot_config *cfg, struct ferry_boot_result *res)
 {
     struct boot_run r;
+    int err = boot(&r, cfg, res);
+    /* No content key outlives the boot (they are closed as they finish;
+     * this is the backstop for every early return). */
+    if (cfg && cfg->decrypt) {
+        cfg->decrypt->ops->close(&r.cipher[0]);
+        cfg->decrypt->ops->close(&r.cipher[1]);
+    }
+    return err;
+}
+
+static int boot(struct boot_run *r, const struct ferry_boot_config *cfg,
+                struct ferry_boot_result *res)
+{
     struct judged prim;
     memset(res, 0, sizeof *res);
-    memset(&r, 0, sizeof r);
-    r.cfg = cfg;
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
     int err = ferry_boot_layout_check(cfg);
     if (err)
         return err;
-    r.sc.status = &cfg->status;
-    r.sc.primary = &cfg->primary;
-    r.sc.staging = &cfg->staging;
-    r.sc.buf = cfg->buf;
-    r.sc.buf_len = cfg->buf_len;
+    r->sc.status = &cfg->status;
+    r->sc.primary = &cfg->primary;
+    r->sc.staging = &cfg->staging;
+    r->sc.buf = cfg->buf;
+    r->sc.buf_len = cfg->buf_len;
 
     /* Fail closed: without the stored minimum nothing can be judged against
      * it, so nothing runs (docs/design.md, "Anti-rollback"). */
     if (cfg->counter) {
-        err = cfg->counter->ops->read(cfg->counter->ctx, &r.min_counter);
+        err = cfg->counter->ops->read(cfg->counter->ctx, &r->min_counter);
         if (err)
             return err;
     }
     /* The same for revocation: an unknown floor could trust a revoked key. */
-    r.policy = cfg->policy;
+    r->policy = cfg->policy;
     if (cfg->revocation) {
         uint32_t min_key;
         err = cfg->revocation->ops->read(cfg->revocation->ctx, &min_key);
         if (err)
             return err;
-        if (min_key > r.policy.min_key_index)
-            r.policy.min_key_index = min_key;
+        if (min_key > r->policy.min_key_index)
+            r->policy.min_key_index = min_key;
     }
 
-    err = ferry_status_read(&r.sc, &r.st);
+    err = ferry_status_read(&r->sc, &r->st);
     if (err == FERRY_E_STATE)
-        r.st.bank = -1; /* impossible newest bank: no state (newest/max_seq kept) */
+        r->st.bank = -1; /* impossible newest bank: no state (newest/max_seq kept) */
     else if (err)
         return err;
-    int op = r.st.bank < 0 ? FERRY_OP_NONE : r.st.hdr.op;
-    ev(&r, FERRY_EV_STATE, op, NULL);
+    int op = r->st.bank < 0 ? FERRY_OP_NONE : r->st.hdr.op;
+    ev(r, FERRY_EV_STATE, op, NULL);
 
-    int prim_err = runnable(&r, &cfg->primary, &prim);
+    int prim_err = runnable(r, &cfg->primary, &prim);
+    /* One more read before a read fault counts: a transient fault must not
+     * make a claimed swap look real and replace a confirmed image (whose
+     * revocation entry and counter it also hides: docs/boot-fuzzer.md F18). */
+    if (prim_err == FERRY_E_IO)
+        prim_err = runnable(r, &cfg->primary, &prim);
     if (fatal(prim_err))
         return prim_err;
     /* A primary that cannot be read is not judged "invalid" outside a swap
      * (only a torn program of a swap leaves unreadable words there): acting
      * on a read fault could replace a confirmed image whose counter is not
      * recorded yet. Nothing runs this boot; the next reset reads again. */
-    if (prim_err == FERRY_E_IO && (op == FERRY_OP_NONE || r.st.done))
+    if (prim_err == FERRY_E_IO && (op == FERRY_OP_NONE || r->st.done))
         return prim_err;
     if (op == FERRY_OP_NONE)
-        return stable_boot(&r, res, prim_err, &prim, NULL);
+        return stable_boot(r, res, prim_err, &prim, NULL);
 
-    if (!r.st.done && prim_err == 0 && memcmp(prim.info.digest, r.st.hdr.in_digest, 32) != 0)
+    if (!r->st.done && prim_err == 0 && memcmp(prim.info.digest, r->st.hdr.in_digest, 32) != 0)
         /* Rule 2: the claimed progress is not believed. */
-        return op == FERRY_OP_INSTALL ? stable_boot(&r, res, 0, &prim, NULL)
-                                      : revert_or_keep(&r, res, &prim);
-    if (!r.st.done && prim_err == 0) {
+        return op == FERRY_OP_INSTALL ? stable_boot(r, res, 0, &prim, NULL)
+                                      : revert_or_keep(r, res, &prim);
+    if (!r->st.done && prim_err == 0) {
         /* The image the operation moves in is already whole in the primary
          * (a cut after its last unit landed). Only steps past its last unit
          * are still run (an install moving the rest of a larger old image
          * out to the backup); nothing touches the verified bytes again. */
         int wrote = 0;
-        err = finish_arrived(&r, &prim.info, &wrote);
+        err = finish_arrived(r, &prim.info, &wrote);
         if (err)
             return err;
         if (wrote) {
-            prim_err = runnable(&r, &cfg->primary, &prim);
+            prim_err = runnable(r, &cfg->primary, &prim);
             if (fatal(prim_err))
                 return prim_err;
         }
         res->action = op == FERRY_OP_INSTALL ? FERRY_BOOT_INSTALLED : FERRY_BOOT_REVERTED;
     }
-    if (!r.st.done) {
+    if (!r->st.done) {
         int decided = 0;
-        err = resume(&r, res, &decided);
+        err = resume(r, res, &decided);
         if (err || decided)
             return err;
-        prim_err = runnable(&r, &cfg->primary, &prim);
+        prim_err = runnable(r, &cfg->primary, &prim);
         if (fatal(prim_err))
             return prim_err;
         if (op == FERRY_OP_INSTALL && prim_err)
-            ev(&r, FERRY_EV_INSTALL_FAILED, prim_err, NULL);
+            ev(r, FERRY_EV_INSTALL_FAILED, prim_err, NULL);
     }
     if (op == FERRY_OP_REVERT)
-        return stable_boot(&r, res, prim_err, &prim, r.st.hdr.out_digest);
+        return stable_boot(r, res, prim_err, &prim, r->st.hdr.out_digest);
 
     /* INSTALL, done. A confirmed (or permanent) image is never reverted, not
      * even when it cannot be read this boot: it is the rollback floor before
      * its counter is recorded, and a read fault must not undo it. */
     if ((prim_err == 0 && (prim.info.flags & FERRY_IMG_F_PERMANENT)) ||
-        (r.st.hdr.flags & FERRY_STATUS_F_PERMANENT) || r.st.confirmed)
-        return stable_boot(&r, res, prim_err, &prim, NULL);
+        (r->st.hdr.flags & FERRY_STATUS_F_PERMANENT) || r->st.confirmed)
+        return stable_boot(r, res, prim_err, &prim, NULL);
     if (prim_err)
-        return revert_or_keep(&r, res, NULL);
-    if (!r.st.booted)
-        return finish(&r, res, &prim, 1);
+        return revert_or_keep(r, res, NULL);
+    if (!r->st.booted)
+        return finish(r, res, &prim, 1);
     /* The trial image restarted without confirming. */
-    return revert_or_keep(&r, res, &prim);
+    return revert_or_keep(r, res, &prim);
 }

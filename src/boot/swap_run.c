@@ -35,26 +35,48 @@ static int erase_range(const struct ferry_boot_config *cfg, const struct ferry_a
     return 0;
 }
 
-/* Feeds primary bytes [off, off+n) clipped to [0, hash_len) into the hash. */
-static void hash_clip(ferry_sha256_ctx *hash, uint32_t hash_len, uint32_t off,
-                      const uint8_t *data, uint32_t n)
+/* Feeds primary bytes [off, off+n), clipped to [0, h->len), into the hash. */
+static void hash_clip(struct ferry_swap_hash *h, uint32_t off, const uint8_t *data, uint32_t n)
 {
-    if (!hash || off >= hash_len)
+    if (!h || off >= h->len)
         return;
-    if (n > hash_len - off)
-        n = hash_len - off;
-    ferry_sha256_update(hash, data, n);
+    if (n > h->len - off)
+        n = h->len - off;
+    if (off < h->split) {
+        uint32_t k = h->split - off < n ? h->split - off : n;
+        ferry_sha256_update(&h->ctx, data, k);
+        if (off + k == h->split) {
+            ferry_sha256_final(&h->ctx, h->head);
+            ferry_sha256_init(&h->ctx);
+        }
+        data += k;
+        n -= k;
+    }
+    if (n > 0)
+        ferry_sha256_update(&h->ctx, data, n);
+}
+
+void ferry_swap_crypt_chunk(const struct ferry_swap_crypt *x, uint32_t off, uint8_t *data,
+                            uint32_t n)
+{
+    if (!x || !x->ops)
+        return;
+    uint32_t a = off > x->start ? off : x->start;
+    uint32_t b = off + n < x->end ? off + n : x->end;
+    if (a < b)
+        x->ops->xor_stream(x->cipher, a - x->start, data + (a - off), b - a);
 }
 
 /*
  * Copies len bytes from src@so to dst@dof (dst already erased) in chunks of
- * the scratch buffer. When hashing, every chunk is read back from dst and the
- * read-back is hashed, so a program that silently failed shows up as a digest
- * mismatch.
+ * the scratch buffer; the chunk's image offset is `img`, where the image's
+ * transform `x` applies. When hashing, every chunk is read back from dst and
+ * the read-back is hashed, so a program that silently failed shows up as a
+ * digest mismatch.
  */
 static int copy_range(const struct ferry_boot_config *cfg, const struct ferry_area *src,
                       uint32_t so, const struct ferry_area *dst, uint32_t dof, uint32_t len,
-                      ferry_sha256_ctx *hash, uint32_t hash_len)
+                      uint32_t img, const struct ferry_swap_crypt *x, struct ferry_swap_hash *hash)
 {
     uint32_t unit = ferry_max_program_unit(cfg);
     uint32_t chunk = (uint32_t)(cfg->buf_len / unit) * unit;
@@ -63,6 +85,7 @@ static int copy_range(const struct ferry_boot_config *cfg, const struct ferry_ar
         int err = ferry_area_read(src, so, cfg->buf, n);
         if (err)
             return err;
+        ferry_swap_crypt_chunk(x, img, cfg->buf, n);
         err = ferry_area_program(dst, dof, cfg->buf, n);
         if (err)
             return err;
@@ -70,22 +93,23 @@ static int copy_range(const struct ferry_boot_config *cfg, const struct ferry_ar
             err = ferry_area_read(dst, dof, cfg->buf, n);
             if (err)
                 return err;
-            hash_clip(hash, hash_len, dof, cfg->buf, n);
+            hash_clip(hash, dof, cfg->buf, n);
         }
         feed(cfg);
         so += n;
         dof += n;
+        img += n;
         len -= n;
     }
     return 0;
 }
 
-static int hash_prefix(const struct ferry_boot_config *cfg, ferry_sha256_ctx *hash,
-                       uint32_t hash_len, uint32_t upto)
+static int hash_prefix(const struct ferry_boot_config *cfg, struct ferry_swap_hash *hash,
+                       uint32_t upto)
 {
     uint32_t off = 0;
-    if (upto > hash_len)
-        upto = hash_len;
+    if (upto > hash->len)
+        upto = hash->len;
     while (off < upto) {
         uint32_t n = upto - off;
         if (n > cfg->buf_len)
@@ -93,7 +117,7 @@ static int hash_prefix(const struct ferry_boot_config *cfg, ferry_sha256_ctx *ha
         int err = ferry_area_read(&cfg->primary, off, cfg->buf, n);
         if (err)
             return err;
-        ferry_sha256_update(hash, cfg->buf, n);
+        hash_clip(hash, off, cfg->buf, n);
         off += n;
     }
     return 0;
@@ -102,8 +126,12 @@ static int hash_prefix(const struct ferry_boot_config *cfg, ferry_sha256_ctx *ha
 int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
                    uint32_t region, uint32_t first_step,
                    int (*mark)(void *mark_ctx, uint32_t step), void *mark_ctx,
-                   ferry_sha256_ctx *hash, uint32_t hash_len)
+                   const struct ferry_swap_plan *plan)
 {
+    struct ferry_swap_hash *hash = plan ? plan->hash : NULL;
+    const struct ferry_swap_crypt *xin = plan ? &plan->in : NULL;
+    const struct ferry_swap_crypt *xout = plan ? &plan->out : NULL;
+    int discard = plan && plan->discard_out;
     const struct ferry_area *p = &cfg->primary, *s = &cfg->staging;
     uint32_t units, d = ferry_staging_image_offset(p, s);
     int err = ferry_swap_count_units(p, s, region, &units);
@@ -122,7 +150,7 @@ int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
             if (err)
                 return err;
         }
-        err = hash_prefix(cfg, hash, hash_len, off);
+        err = hash_prefix(cfg, hash, off);
         if (err)
             return err;
     }
@@ -139,12 +167,12 @@ int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
         uint32_t in_off = dir == FERRY_SWAP_FORWARD ? d + off : off;
         if (step % 2 == 0) {
             err = erase_range(cfg, s, out_off, len);
-            if (!err)
-                err = copy_range(cfg, p, off, s, out_off, len, NULL, 0);
+            if (!err && !discard)
+                err = copy_range(cfg, p, off, s, out_off, len, off, xout, NULL);
         } else {
             err = erase_range(cfg, p, off, len);
             if (!err)
-                err = copy_range(cfg, s, in_off, p, off, len, hash, hash_len);
+                err = copy_range(cfg, s, in_off, p, off, len, off, xin, hash);
         }
         if (!err)
             err = mark(mark_ctx, step);
@@ -154,7 +182,8 @@ int ferry_swap_run(const struct ferry_boot_config *cfg, enum ferry_swap_dir dir,
     return 0;
 }
 
-int ferry_swap_reinstall(const struct ferry_boot_config *cfg, uint32_t units_done)
+int ferry_swap_reinstall(const struct ferry_boot_config *cfg, uint32_t units_done,
+                         const struct ferry_swap_crypt *in)
 {
     const struct ferry_area *p = &cfg->primary, *s = &cfg->staging;
     uint32_t d = ferry_staging_image_offset(p, s);
@@ -166,7 +195,7 @@ int ferry_swap_reinstall(const struct ferry_boot_config *cfg, uint32_t units_don
         if (!err)
             err = erase_range(cfg, p, off, len);
         if (!err)
-            err = copy_range(cfg, s, d + off, p, off, len, NULL, 0);
+            err = copy_range(cfg, s, d + off, p, off, len, off, in, NULL);
         if (err)
             return err;
     }
