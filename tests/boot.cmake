@@ -24,6 +24,16 @@ if(TARGET ferry_boot_fixture)
   endforeach()
 endif()
 
+# Encrypted images in the bootloader (docs/encryption.md), on every board.
+if(TARGET ferry_boot_fixture)
+  add_executable(test_boot_enc test_boot_enc.c)
+  target_link_libraries(test_boot_enc PRIVATE ferry_boot_fixture)
+  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256 erased-zero
+                unit-1 unit-32-zero)
+    add_test(NAME boot.encrypted.${board} COMMAND test_boot_enc ${board})
+  endforeach()
+endif()
+
 # Power-cut proofs: the fast subset (every cut point, one double fault per
 # point) on a few boards; scripts/powercut-sweep.sh runs the whole matrix.
 if(TARGET ferry_boot_fixture)

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "boot_fixture.h"
+#include "ferry/crypto_enc.h"
+#include "ferry/memflash.h"
 
 static void on_event(void *ctx, enum ferry_boot_event ev, int err,
                      const struct ferry_image_info *info)
@@ -49,7 +51,78 @@ int fx_open(struct fx *f, const char *board_name)
     f->board.cfg.policy.class_id = f->class_id;
     f->board.cfg.hooks.ctx = f;
     f->board.cfg.hooks.event = on_event;
+    static const uint8_t class_priv[32] = {
+        0x3c, 0x81, 0x4f, 0x02, 0xd7, 0x66, 0x19, 0xab, 0x50, 0x3e, 0x97, 0xc1, 0x28, 0x0d, 0xfa, 0x72,
+        0x8e, 0x45, 0xb3, 0x1a, 0x6c, 0xd9, 0x04, 0x77, 0xe2, 0x5b, 0x90, 0x3f, 0xc8, 0x16, 0xa4, 0x59};
+    static const uint8_t other_priv[32] = {
+        0x6d, 0x12, 0xa9, 0x4e, 0x03, 0xb8, 0x75, 0xc6, 0x2f, 0x91, 0x58, 0xe4, 0x0a, 0x37, 0xdc, 0x81,
+        0x1e, 0x6b, 0xf3, 0x40, 0x95, 0x2c, 0x7a, 0xb1, 0x08, 0xe7, 0x53, 0xcf, 0x34, 0x9e, 0x61, 0x0d};
+    err = ferry_host_key_from_private(class_priv, &f->class_key);
+    if (!err)
+        err = ferry_host_key_from_private(other_priv, &f->other_class_key);
+    if (err)
+        return err;
+    memcpy(f->class_mat.priv, class_priv, 32);
+    memcpy(f->class_mat.pub, f->class_key.pub, 65);
+    memcpy(f->class_mat.id, f->class_key.id, 32);
+    ferry_decrypt_sw_init(&f->decrypt, &f->class_mat);
     return 0;
+}
+
+void fx_enable_decrypt(struct fx *f)
+{
+    f->board.cfg.decrypt = &f->decrypt;
+}
+
+struct fx_image fx_make_enc(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                            const struct ferry_host_key *class_key, size_t size, uint32_t seed)
+{
+    struct ferry_host_enc enc;
+    struct ferry_sign_params q = *p;
+    if (ferry_host_enc_new(class_key->pub, &enc) != 0) {
+        fprintf(stderr, "fixture: no content key\n");
+        exit(2);
+    }
+    q.enc = &enc;
+    struct fx_image img = fx_make_with(k, &q, size, seed);
+    ferry_host_enc_wipe(&enc);
+    return img;
+}
+
+struct fx_image fx_installed(const struct fx *f, const struct fx_image *stored)
+{
+    struct fx_image out = {malloc(stored->len), stored->len};
+    struct ferry_memflash mf;
+    struct ferry_image_info info;
+    memcpy(out.bytes, stored->bytes, stored->len);
+    if (ferry_memflash_init_ro(&mf, stored->bytes, (uint32_t)stored->len) != 0)
+        exit(2);
+    struct ferry_area a = {&mf.flash, 0, (uint32_t)stored->len};
+    if (ferry_image_parse(&a, FERRY_PARSE_FILE, &info) != 0)
+        exit(2);
+    if (!(info.flags & FERRY_IMG_F_ENCRYPTED))
+        return out;
+    uint8_t k[16];
+    ferry_aes128_key aes;
+    if (ferry_ecies_unwrap(f->class_mat.priv, f->class_mat.pub, info.enc.ephemeral,
+                           info.enc.wrapped, k) != 0) {
+        fprintf(stderr, "fixture: image not for the fixture's class key\n");
+        exit(2);
+    }
+    ferry_aes128_key_init(&aes, k);
+    ferry_aes128_ctr_xor(&aes, info.enc.nonce, 0, out.bytes + info.header_size, info.payload_size);
+    ferry_aes128_key_wipe(&aes);
+    return out;
+}
+
+size_t fx_payload(const struct fx_image *installed, uint8_t **out)
+{
+    uint32_t hs = (uint32_t)(installed->bytes[6] | installed->bytes[7] << 8);
+    uint32_t n = (uint32_t)installed->bytes[12] | (uint32_t)installed->bytes[13] << 8 |
+                 (uint32_t)installed->bytes[14] << 16 | (uint32_t)installed->bytes[15] << 24;
+    *out = malloc(n);
+    memcpy(*out, installed->bytes + hs, n);
+    return n;
 }
 
 void fx_close(struct fx *f)

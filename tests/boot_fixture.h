@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include "ferry/errors.h"
 #include "ferry_host.h"
+#include "ferry/decrypt.h"
 #include "sim_board.h"
 
 struct fx_image {
@@ -24,6 +25,11 @@ struct fx {
     struct ferry_pubkey trusted;
     struct ferry_host_key key1;     /* key index 1: the key a rotation moves to */
     struct ferry_pubkey table[2];   /* the device's key table: key (0), key1 (1) */
+    /* Encrypted images (fx_enable_decrypt): the device's class key pair, and
+     * another class's, for images the device must refuse. */
+    struct ferry_host_key class_key, other_class_key;
+    struct ferry_class_key_material class_mat;
+    struct ferry_decrypt_key decrypt;
     uint8_t vendor[16], class_id[16];
     struct ferry_boot_result res;
     int events[32];
@@ -47,6 +53,19 @@ void fx_free(struct fx_image *img);
 /* Sign parameters matching the fixture device. */
 struct ferry_sign_params fx_params(const struct fx *f, int major, int minor, int patch,
                                    uint32_t counter);
+
+/* Gives the board's bootloader the fixture's class key (cfg.decrypt). */
+void fx_enable_decrypt(struct fx *f);
+/* fx_make_with, the payload encrypted for `class_key` (stored form). */
+struct fx_image fx_make_enc(const struct ferry_host_key *k, const struct ferry_sign_params *p,
+                            const struct ferry_host_key *class_key, size_t size, uint32_t seed);
+/* The installed form of an encrypted image (the payload decrypted with
+ * f's class key): what the primary holds once it is installed; a plain
+ * image is returned as a copy. */
+struct fx_image fx_installed(const struct fx *f, const struct fx_image *stored);
+/* The plaintext payload of an image made by fx_make*: its size, into *out
+ * (malloc'd). */
+size_t fx_payload(const struct fx_image *installed, uint8_t **out);
 
 /* ferry_boot() on the fixture board. */
 int fx_boot(struct fx *f);
