@@ -1,37 +1,29 @@
 # SPDX-License-Identifier: Apache-2.0
 # Boot decisions and install/revert on every simulated board.
+set(FERRY_BOOT_TEST_BOARDS demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256
+    erased-zero unit-1 unit-32-zero)
+
+# ferry_boot_test(NAME SOURCE): SOURCE against the fixture, one test
+# boot.NAME.<board> per board.
+function(ferry_boot_test name source)
+  get_filename_component(exe ${source} NAME_WE)
+  add_executable(${exe} ${source})
+  target_link_libraries(${exe} PRIVATE ferry_boot_fixture)
+  foreach(board ${FERRY_BOOT_TEST_BOARDS})
+    add_test(NAME boot.${name}.${board} COMMAND ${exe} ${board})
+  endforeach()
+endfunction()
+
 if(TARGET ferry_host)
   add_library(ferry_boot_fixture STATIC boot_fixture.c)
   target_link_libraries(ferry_boot_fixture PUBLIC ferry_sim_board ferry_host ferry_testutil)
   target_include_directories(ferry_boot_fixture PUBLIC ${PROJECT_SOURCE_DIR}/tools/ferry)
-
-  add_executable(test_boot test_boot.c)
-  target_link_libraries(test_boot PRIVATE ferry_boot_fixture)
-  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256 erased-zero unit-1
-                unit-32-zero)
-    add_test(NAME boot.decisions.${board} COMMAND test_boot ${board})
-  endforeach()
-endif()
-
-# Key rotation and revocation (docs/keys.md), on every board: with a
-# revocation store and without one.
-if(TARGET ferry_boot_fixture)
-  add_executable(test_boot_revoke test_boot_revoke.c)
-  target_link_libraries(test_boot_revoke PRIVATE ferry_boot_fixture)
-  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256 erased-zero
-                unit-1 unit-32-zero)
-    add_test(NAME boot.revoke.${board} COMMAND test_boot_revoke ${board})
-  endforeach()
-endif()
-
-# Encrypted images in the bootloader (docs/encryption.md), on every board.
-if(TARGET ferry_boot_fixture)
-  add_executable(test_boot_enc test_boot_enc.c)
-  target_link_libraries(test_boot_enc PRIVATE ferry_boot_fixture)
-  foreach(board demo uniform-4k sectors-128k stm32f4 stm32f4-ext-nor stm32f4-ref page-256 erased-zero
-                unit-1 unit-32-zero)
-    add_test(NAME boot.encrypted.${board} COMMAND test_boot_enc ${board})
-  endforeach()
+  ferry_boot_test(decisions test_boot.c)
+  # Key rotation and revocation (docs/keys.md): boards with a revocation
+  # store and without one.
+  ferry_boot_test(revoke test_boot_revoke.c)
+  # Encrypted images in the bootloader (docs/encryption.md).
+  ferry_boot_test(encrypted test_boot_enc.c)
 endif()
 
 # Power-cut proofs: the fast subset (every cut point, one double fault per
