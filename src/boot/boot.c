@@ -85,6 +85,9 @@ struct boot_run {
     /* The transform of the image a failed install leaves in the primary,
      * for the revert that follows (NULL otherwise). */
     const struct ferry_swap_crypt *failed_in;
+    /* A backup was moved into the primary in this boot: it is what runs
+     * (docs/boot-fuzzer.md F19). */
+    int restored;
 };
 
 static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
@@ -297,6 +300,7 @@ static int run_revert(struct boot_run *r, const struct ferry_swap_plan *plan)
     if (err)
         return err;
     r->st.done = 1;
+    r->restored = 1;
     ev(r, FERRY_EV_REVERT_DONE, 0, NULL);
     return 0;
 }
@@ -506,6 +510,15 @@ static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int pr
         int err = advance_counter(r, prim);
         if (err)
             return err;
+        /* The image a revert restored runs in the boot that restored it,
+         * so the stores rise only for an image that runs. A genuine backup
+         * ran here before it was moved out and raises nothing; a planted
+         * one (a forged status over a genuine image never confirmed here)
+         * would otherwise have its revocation and counter applied while
+         * another image is installed over it in the same boot. What is
+         * staged is judged in the next boot. */
+        if (r->restored)
+            return finish(r, res, prim, 0);
     }
     int staged = judge_staged(r, prim_err ? NULL : prim, rejected, &cand);
     if (fatal(staged))
