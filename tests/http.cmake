@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # The HTTP client (src/http_*.c), the host transports and the test server.
 
-# Host network transports: TCP with timeouts, BearSSL TLS over it, and trust
-# anchors from PEM. Used by these tests and by the simulator's device.
+# Host network transports: TCP with timeouts, the TLS transport over it
+# (port/tls-bearssl: ferry_tls) with the host's entropy and clock, and trust
+# anchors from PEM. Used by these tests; the simulator's device compiles the
+# same files (port/sim/CMakeLists.txt).
 add_library(ferry_sim_net STATIC
   ${PROJECT_SOURCE_DIR}/port/sim/transport_tcp.c
-  ${PROJECT_SOURCE_DIR}/port/sim/transport_tls.c
+  ${PROJECT_SOURCE_DIR}/port/sim/tls_hooks.c
   ${PROJECT_SOURCE_DIR}/port/sim/trust_anchors.c)
 target_include_directories(ferry_sim_net PUBLIC ${PROJECT_SOURCE_DIR}/port/sim)
-target_link_libraries(ferry_sim_net PUBLIC ferry_core bearssl)
+target_link_libraries(ferry_sim_net PUBLIC ferry_tls ferry_core ferry::bearssl)
 
 find_package(Threads REQUIRED)
 add_library(http_testserver STATIC http_testserver.c)

@@ -20,7 +20,8 @@
 #include "ferry/http.h"
 #include "http_testserver.h"
 #include "transport_tcp.h"
-#include "transport_tls.h"
+#include "ferry_tls.h"
+#include "tls_hooks.h"
 
 #define TIMEOUT_MS 400u
 
@@ -233,8 +234,8 @@ static void test_server_down(void)
 /* A TLS client that meets a server which never answers its hello. */
 static void test_tls_handshake_stall(void)
 {
-    static unsigned char tls_buf[FERRY_SIM_TLS_BUF_SIZE];
-    static struct ferry_sim_tls tls;
+    static unsigned char tls_buf[FERRY_TLS_BUF_SIZE];
+    static struct ferry_tls tls;
     struct ferry_sim_tcp tls_tcp;
     struct ferry_http_client c = client;
     struct ferry_http_response resp;
@@ -243,7 +244,11 @@ static void test_tls_handshake_stall(void)
     double t0 = now_s();
 
     ferry_sim_tcp_init(&tls_tcp);
-    ferry_sim_tls_init(&tls, &tls_tcp.transport, NULL, 0, tls_buf, sizeof tls_buf);
+    const struct ferry_tls_config tls_cfg = {
+        .tcp = &tls_tcp.transport, .entropy = &ferry_sim_entropy, .time = &ferry_sim_time,
+        .buf = tls_buf, .buf_len = sizeof tls_buf,
+    };
+    CHECK_EQ(ferry_tls_init(&tls, &tls_cfg), FERRY_OK);
     c.tls = &tls.transport;
     snprintf(text, sizeof text, "https://127.0.0.1:%u/file/1", (unsigned)http_testserver_port(server));
     CHECK_EQ(ferry_url_parse(text, &u), FERRY_OK);

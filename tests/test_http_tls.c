@@ -4,8 +4,10 @@
  * s_server -HTTP` on 127.0.0.1, with certificates the test makes at run time
  * (tests/http_tls_certs.sh). The server must be trusted through the test CA
  * and named like the host we asked for; a certificate from another CA, or
- * for another name, is refused with FERRY_E_TLS, and so is a server that
- * offers only TLS 1.0/1.1 or no ECDHE + AEAD cipher suite. Also: the trust-anchor
+ * for another name, or not valid at the time the transport's time hook
+ * gives (not yet, or no longer), or signed with SHA-1, is refused with
+ * FERRY_E_TLS, and so is a server that offers only TLS 1.0/1.1 or no
+ * ECDHE + AEAD cipher suite. Also: the trust-anchor
  * loader, chunked and truncated bodies over TLS, and https -> http refused.
  * Skipped (and says so) when openssl is not installed.
  *
@@ -26,7 +28,8 @@
 #include "ferry/http.h"
 #include "http_testserver.h"
 #include "transport_tcp.h"
-#include "transport_tls.h"
+#include "ferry_tls.h"
+#include "tls_hooks.h"
 #include "trust_anchors.h"
 
 #define BODY_LEN 50000u
@@ -36,8 +39,8 @@ static const char *cert_script;
 static int have_certs;
 
 static struct ferry_sim_tcp tcp;
-static struct ferry_sim_tls tls;
-static unsigned char tls_buf[FERRY_SIM_TLS_BUF_SIZE];
+static struct ferry_tls tls;
+static unsigned char tls_buf[FERRY_TLS_BUF_SIZE];
 static uint8_t client_buf[FERRY_HTTP_BUF_MIN];
 
 struct tls_server {
@@ -178,10 +181,24 @@ static int pattern_body(void *ctx, const uint8_t *d, size_t n)
     return 0;
 }
 
+/* The validation time the next get() gives the transport: the host's
+   clock shifted by `time_shift` seconds. */
+static int64_t time_shift;
+
+static int shifted_time(void *ctx, uint64_t *unix_seconds)
+{
+    int rc = ferry_sim_unix_time(ctx, unix_seconds);
+    *unix_seconds = (uint64_t)((int64_t)*unix_seconds + time_shift);
+    return rc;
+}
+
+static const struct ferry_tls_time test_time = {shifted_time, NULL};
+
 /* GET over https with the anchors in `ca_file`. */
 static int get(const char *ca_file, const char *host, unsigned port, const char *path, struct sink *sink,
                struct ferry_http_response *resp)
 {
+    struct ferry_tls_config tls_cfg;
     struct ferry_sim_trust_anchors ta;
     struct ferry_http_client c;
     struct ferry_url u;
@@ -192,7 +209,18 @@ static int get(const char *ca_file, const char *host, unsigned port, const char 
     if (ferry_sim_trust_anchors_load(&ta, ca_path) != FERRY_OK)
         return 1;
     ferry_sim_tcp_init(&tcp);
-    ferry_sim_tls_init(&tls, &tcp.transport, ta.anchors, ta.count, tls_buf, sizeof tls_buf);
+    memset(&tls_cfg, 0, sizeof tls_cfg);
+    tls_cfg.tcp = &tcp.transport;
+    tls_cfg.anchors = ta.anchors;
+    tls_cfg.anchor_count = ta.count;
+    tls_cfg.entropy = &ferry_sim_entropy;
+    tls_cfg.time = &test_time;
+    tls_cfg.buf = tls_buf;
+    tls_cfg.buf_len = sizeof tls_buf;
+    if (ferry_tls_init(&tls, &tls_cfg) != FERRY_OK) {
+        ferry_sim_trust_anchors_free(&ta);
+        return 1;
+    }
     memset(&c, 0, sizeof c);
     c.plain = &tcp.transport;
     c.tls = &tls.transport;
@@ -267,7 +295,7 @@ static void test_https_fetch(void)
     CHECK_EQ(sink.len, BODY_LEN);
     CHECK_EQ(sink.mismatches, 0);
     if (rc != FERRY_OK)
-        fprintf(stderr, "  BearSSL error %d\n", ferry_sim_tls_last_error(&tls));
+        fprintf(stderr, "  BearSSL error %d\n", ferry_tls_last_error(&tls));
 
     CHECK_EQ(get("ca.pem", "127.0.0.1", s.port, "/ok.http", &sink, &resp), FERRY_OK);
     CHECK_EQ(sink.len, BODY_LEN);
@@ -286,7 +314,7 @@ static void test_https_fetch(void)
 
     /* the same server, but the device trusts only another CA */
     CHECK_EQ(get("other-ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
-    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
     CHECK_EQ(sink.len, 0);
     stop_server(&s);
 }
@@ -303,7 +331,7 @@ static void test_certificate_from_other_ca(void)
         return;
     }
     CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
-    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_NOT_TRUSTED);
     CHECK_EQ(resp.status, 0);
     CHECK_EQ(sink.len, 0);
     stop_server(&s);
@@ -321,9 +349,66 @@ static void test_certificate_for_other_name(void)
         return;
     }
     CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
-    CHECK_EQ(ferry_sim_tls_last_error(&tls), BR_ERR_X509_BAD_SERVER_NAME);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_BAD_SERVER_NAME);
     CHECK_EQ(get("ca.pem", "127.0.0.1", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
     CHECK_EQ(sink.len, 0);
+    stop_server(&s);
+}
+
+/* SHA-1 is not among the transport's hashes: a chain signed with it is
+   refused, while the same server options with a SHA-256 chain work. */
+static void test_sha1_chain_refused(void)
+{
+    static const char *const weak_ok[] = { "-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=0", NULL };
+    struct tls_server s;
+    struct ferry_http_response resp;
+    struct sink sink;
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    if (start_server_with(&s, "server", weak_ok) != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_OK);
+    stop_server(&s);
+    if (start_server_with(&s, "sha1server", weak_ok) != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_UNSUPPORTED); /* no SHA-1 to check it with */
+    CHECK_EQ(sink.len, 0);
+    stop_server(&s);
+}
+
+/* The certificates are valid from now for two days (http_tls_certs.sh);
+   the transport judges them at the time its hook gives. */
+static void test_validity_time(void)
+{
+    struct tls_server s;
+    struct ferry_http_response resp;
+    struct sink sink;
+    if (!have_certs)
+        SKIP("no certificates (openssl missing)");
+    if (start_server(&s, "server") != 0) {
+        CHECK(!"openssl s_server did not start");
+        return;
+    }
+    /* a day from now: inside the validity period */
+    time_shift = 86400;
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_OK);
+    CHECK_EQ(sink.len, BODY_LEN);
+    /* three days ago: the certificates are not valid yet */
+    time_shift = -3 * 86400;
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_EXPIRED);
+    CHECK_EQ(sink.len, 0);
+    /* three days ahead: they have expired */
+    time_shift = 3 * 86400;
+    CHECK_EQ(get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp), FERRY_E_TLS);
+    CHECK_EQ(ferry_tls_last_error(&tls), BR_ERR_X509_EXPIRED);
+    CHECK_EQ(sink.len, 0);
+    time_shift = 0;
     stop_server(&s);
 }
 
@@ -373,7 +458,7 @@ static void test_protocol_policy(void)
         rc = get("ca.pem", "localhost", s.port, "/ok.http", &sink, &resp);
         if (rc != cases[i].want)
             fprintf(stderr, "  %s: rc %d (want %d), BearSSL error %d\n", cases[i].what, rc, cases[i].want,
-                    ferry_sim_tls_last_error(&tls));
+                    ferry_tls_last_error(&tls));
         CHECK_EQ(rc, cases[i].want);
         CHECK_EQ(sink.len, cases[i].want == FERRY_OK ? BODY_LEN : 0);
         stop_server(&s);
@@ -439,6 +524,8 @@ int main(int argc, char **argv)
     RUN(test_certificate_from_other_ca);
     RUN(test_certificate_for_other_name);
     RUN(test_protocol_policy);
+    RUN(test_validity_time);
+    RUN(test_sha1_chain_refused);
     rc = check_done();
     if (have_certs) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

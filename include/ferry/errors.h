@@ -93,6 +93,9 @@ enum ferry_err {
     /* SD card in SPI mode (docs/sd-card.md) */
     FERRY_E_SD_NOCARD = -72,      /* no card answers on the bus (none inserted, or no power) */
     FERRY_E_SD_PROTO = -73,       /* the card answered, but not as the SD protocol says */
+
+    /* TLS transport (docs/tls.md) */
+    FERRY_E_ENTROPY = -74,        /* no entropy source given, or it failed: TLS refuses to start */
 };
 
 /* Short, stable, human-readable text for an error code ("ok" for 0). Never NULL. */

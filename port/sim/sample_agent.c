@@ -17,7 +17,8 @@
 #include "sim_app.h"
 #include "sim_device_ids.h"
 #include "transport_tcp.h"
-#include "transport_tls.h"
+#include "ferry_tls.h"
+#include "tls_hooks.h"
 #include "trust_anchors.h"
 
 extern const struct ferry_pubkey ferry_trusted_keys[];
@@ -31,8 +32,8 @@ static const uint8_t class_id[16] = FERRY_CLASS_ID;
 static struct ferry_agent agent;
 static uint8_t http_buf[FERRY_HTTP_BUF_MIN];
 static struct ferry_sim_tcp tcp;
-static struct ferry_sim_tls tls;
-static unsigned char tls_buf[FERRY_SIM_TLS_BUF_SIZE];
+static struct ferry_tls tls;
+static unsigned char tls_buf[FERRY_TLS_BUF_SIZE];
 
 /* The port's clock for the agent's deadlines: the host's monotonic clock. */
 static uint32_t monotonic_ms(void *ctx)
@@ -102,8 +103,8 @@ static void say_failure(const char *what, int err)
         printf(" (the server stopped answering)");
     if (err == FERRY_E_DEADLINE)
         printf(" (the server was too slow)");
-    if (err == FERRY_E_TLS && ferry_sim_tls_last_error(&tls))
-        printf(" (BearSSL error %d)", ferry_sim_tls_last_error(&tls));
+    if (err == FERRY_E_TLS && ferry_tls_last_error(&tls))
+        printf(" (BearSSL error %d)", ferry_tls_last_error(&tls));
     printf("\n");
 }
 
@@ -130,8 +131,22 @@ enum sample_update_result sample_agent_run(struct sim_board *b, const char *url,
             printf("[app] cannot load trust anchors %s: %s\n", ca, ferry_strerror(err));
             return SAMPLE_UPDATE_NONE;
         }
-        ferry_sim_tls_init(&tls, &tcp.transport, anchors.anchors, anchors.count, tls_buf,
-                           sizeof tls_buf);
+        /* The host's entropy and clock (tls_hooks.c); a device gives its
+           TRNG and RTC here. */
+        const struct ferry_tls_config tls_cfg = {
+            .tcp = &tcp.transport,
+            .anchors = anchors.anchors,
+            .anchor_count = anchors.count,
+            .entropy = &ferry_sim_entropy,
+            .time = &ferry_sim_time,
+            .buf = tls_buf,
+            .buf_len = sizeof tls_buf,
+        };
+        err = ferry_tls_init(&tls, &tls_cfg);
+        if (err) {
+            printf("[app] cannot start TLS: %s\n", ferry_strerror(err));
+            return SAMPLE_UPDATE_NONE;
+        }
         http.tls = &tls.transport;
     }
 

@@ -21,7 +21,15 @@
  *      and the port's documentation must say so (docs/threat-model.md, A3);
  *   6. write protection of the bootloader region, and the status area on
  *      internal flash (docs/threat-model.md, A1 and A5);
- *   7. the jump to the application.
+ *   7. the jump to the application;
+ *   8. optionally a class key for encrypted images (docs/encryption.md):
+ *      `ferry getpub -k CLASS.pem --format c-class` gives the key pair as a
+ *      struct ferry_class_key_material to build in (or read it from OTP at
+ *      start), ferry_decrypt_sw_init() turns it into cfg.decrypt, and the
+ *      bootloader links the ferry_enc component instead of src/boot/plain/.
+ *      A secure element implements struct ferry_decrypt_ops itself.
+ * The application side (TLS entropy and clock) has its own template:
+ * ferry_app_port_template.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +147,8 @@ int ferry_port_template_main(void)
         .status = {&internal_flash, STATUS_OFF, STATUS_SIZE},
         .policy = {trusted_keys, 1, vendor_id, class_id, 0},
         .counter = NULL, /* PORT 5: a struct ferry_counter, or NULL */
+        /* PORT 8: .decrypt = &class_key (ferry_decrypt_sw_init), and
+         * .require_encrypted = 1 to refuse plain images. */
         .hooks = {NULL, watchdog_feed, watchdog_arm, NULL},
         .buf = scratch,
         .buf_len = sizeof scratch,

@@ -75,6 +75,8 @@ const char *ferry_strerror(int err)
 
     case FERRY_E_SD_NOCARD:      return "no sd card";
     case FERRY_E_SD_PROTO:       return "sd card protocol error";
+
+    case FERRY_E_ENTROPY:        return "no entropy source, or it failed";
     }
     return "unknown error";
 }
