@@ -236,6 +236,33 @@ static void test_every_payload_split_decrypts_the_same(void)
 
 /* Every scratch size from the smallest that holds the metadata: the header
  * digest must end exactly at header_size wherever the chunks fall. */
+/* The streamed verification (a writer's one pass): the header's digest is
+ * the trailer digest, the payload's the signed ciphertext digest. */
+static void test_streamed_digests(void)
+{
+    struct ferry_host_enc enc;
+    struct ferry_image_info info;
+    struct ferry_image_digests d;
+    size_t len;
+    uint8_t *img = make(class_key.pub, &len, &enc);
+    struct ferry_memflash mf;
+    CHECK_EQ(ferry_memflash_init_ro(&mf, img, (uint32_t)len), 0);
+    struct ferry_area a = {&mf.flash, 0, (uint32_t)len};
+    CHECK_EQ(ferry_image_parse(&a, FERRY_PARSE_FILE, &info), 0);
+    ferry_sha256(img, info.header_size, d.head);
+    memcpy(d.digest, d.head, 32);
+    ferry_sha256(img + info.header_size, info.payload_size, d.payload);
+    CHECK_EQ(ferry_image_verify_streamed(&a, &info, &policy, buf, sizeof buf, &d), 0);
+    d.payload[0] ^= 1;
+    CHECK_EQ(ferry_image_verify_streamed(&a, &info, &policy, buf, sizeof buf, &d),
+             FERRY_E_IMG_CIPHERTEXT);
+    d.payload[0] ^= 1;
+    d.digest[0] ^= 1;
+    CHECK_EQ(ferry_image_verify_streamed(&a, &info, &policy, buf, sizeof buf, &d),
+             FERRY_E_IMG_DIGEST);
+    free(img);
+}
+
 static void test_verify_chunking(void)
 {
     static const size_t lens[] = {284, 285, 300, 511, 512, 1000, 1023, 1024, 1025, 1028, 4096, 6000};
@@ -268,5 +295,6 @@ int main(void)
     RUN(test_another_class_key_cannot_open_it);
     RUN(test_every_payload_split_decrypts_the_same);
     RUN(test_verify_chunking);
+    RUN(test_streamed_digests);
     return check_done();
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "boot_fixture.h"
+#include "flash_interposer.h"
 #include "check.h"
 #include "ferry/app.h"
 #include "ferry/crypto.h"
@@ -146,6 +147,35 @@ static void test_in_order(void)
     CHECK_EQ(info.version.major, 2);
     CHECK(fx_staging_is(&e->f, &v2, fx_d(&e->f)));
     check_installs(e, &v2);
+    env_close(e);
+}
+
+/* A byte that does not take in flash (a stuck bit: every read shows it
+ * wrong) is caught by finish, which hashes what reads back, and nothing is
+ * marked: the bootloader keeps the running image. */
+static void test_stuck_bit_refused(void)
+{
+    struct env *e = env_open();
+    struct ferry_image_info info;
+    struct ferry_sim_flash *dev = NULL;
+    const struct ferry_area *st = &e->f.board.cfg.staging;
+    for (int i = 0; i < SIM_BOARD_DEVS; i++)
+        if (e->f.board.dev[i] && &e->f.board.port[i].flash == st->dev)
+            dev = e->f.board.dev[i];
+    CHECK(dev != NULL);
+    uint32_t at = st->off + fx_d(&e->f) + (uint32_t)v2.len / 2;
+    uint8_t wrong = (uint8_t)(v2.bytes[v2.len / 2] ^ 0x10);
+    struct ferry_sim_script_rule rule = {at, 1, &wrong, 0, 0, 0};
+    struct ferry_sim_script script = {&rule, 1};
+    ferry_sim_script_install(dev, &script);
+    for (int with_sha = 0; with_sha < 2; with_sha++) {
+        CHECK_EQ(ferry_stage_begin(&e->s, (uint32_t)v2.len, with_sha ? v2_sha : NULL, NULL, 0), 0);
+        CHECK_EQ(write_in_order(e, &v2, 0, (uint32_t)v2.len), 0);
+        CHECK_EQ(ferry_stage_finish(&e->s, &info), FERRY_E_IMG_DIGEST);
+        CHECK(rule.seen > 0);
+    }
+    ferry_sim_flash_set_interposer(dev, NULL, NULL);
+    check_nothing_staged(e);
     env_close(e);
 }
 
@@ -476,6 +506,7 @@ int main(int argc, char **argv)
         return check_done();
     }
     RUN(test_in_order);
+    RUN(test_stuck_bit_refused);
     RUN(test_hold_back);
     RUN(test_any_order);
     RUN(test_any_order_missing_piece);

@@ -167,6 +167,40 @@ struct ferry_verify_policy {
 int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_info *info,
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len);
 
+/* The fixed header's fields alone (sizes, flags, version, counter; the
+ * metadata and trailer fields are left zero), with protected_size. For a
+ * writer that must know where the header and payload end before it has
+ * the rest. Errors: FERRY_E_IMG_MAGIC, _FORMAT, _HEADER. */
+int ferry_image_fixed_header(const uint8_t h[FERRY_IMG_FIXED_HDR_SIZE],
+                             struct ferry_image_info *out);
+
+/*
+ * The digests a writer computed over an image file as it streamed it into
+ * flash (each chunk hashed as it was read back after programming), so that
+ * verifying it afterwards needs no second pass over the payload.
+ */
+struct ferry_image_digests {
+    uint8_t head[32];    /* SHA-256 of [0, header_size): the header with its metadata */
+    uint8_t digest[32];  /* plain image: SHA-256 of [0, protected_size); encrypted: = head */
+    uint8_t payload[32]; /* encrypted image: SHA-256 of the payload [header_size,
+                            protected_size) as stored; plain: unused */
+};
+
+/*
+ * ferry_image_verify() with the payload's digests taken from `streamed`
+ * instead of a second read: the header (and metadata) is read once more,
+ * hashed and parsed from that RAM copy, and must hash to streamed->head
+ * (else FERRY_E_IMG_CHANGED), so every field a decision rests on is one the
+ * streamed digests cover; the trailer is read once and the signature is
+ * checked over streamed->digest. What it vouches for is the bytes as they
+ * were read back when written: flash that changes afterwards is caught by
+ * the bootloader's own verification, not here. Same errors as
+ * ferry_image_verify(); FERRY_E_INVAL for a NULL `streamed`.
+ */
+int ferry_image_verify_streamed(const struct ferry_area *area, const struct ferry_image_info *info,
+                                const struct ferry_verify_policy *policy, uint8_t *buf,
+                                size_t buf_len, const struct ferry_image_digests *streamed);
+
 /* SHA-256 over area bytes [off, off+len) using `buf` for reads. */
 int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
                       uint8_t *buf, size_t buf_len, uint8_t out[32]);

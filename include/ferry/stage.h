@@ -91,6 +91,22 @@ struct ferry_stage_config {
     size_t buf_len;
 };
 
+/* Internal: the one hash pass over the file, fed in order with the bytes as
+ * they read back from flash (stage_hash.c): the file's SHA-256 and, split
+ * where the fixed header says the header and the payload end, the digests
+ * the verification takes instead of reading the image again. */
+struct ferry_stage_hash {
+    ferry_sha256_ctx file;      /* over file bytes [0, at) */
+    ferry_sha256_ctx payload;   /* encrypted image: over the payload bytes fed */
+    uint32_t at;                /* bytes fed */
+    uint32_t header_size;       /* from the fixed header (0: not known yet, or not an image) */
+    uint32_t protected_size;
+    int enc;                    /* the fixed header has FERRY_IMG_F_ENCRYPTED */
+    int done;                   /* the digests below are complete */
+    uint8_t fixed[FERRY_IMG_FIXED_HDR_SIZE]; /* the first bytes, until the fixed header is whole */
+    struct ferry_image_digests d;
+};
+
 /* State of one staging. Read-only for callers: `pos` (bytes taken so far, in
  * order), `size`, `resumed_from` (where the last begin continued; 0: from
  * zero) may be shown in progress displays. */
@@ -104,7 +120,7 @@ struct ferry_stage {
     uint32_t pu;                /* staging program unit */
     uint32_t hb;                /* held-back head: first program unit, >= 4 bytes */
     uint32_t chunk;             /* program size: FERRY_STAGE_CHUNK or smaller */
-    uint32_t pos;               /* image bytes received and hashed (in order) */
+    uint32_t pos;               /* image bytes received (in order) */
     uint32_t prog;              /* image bytes in flash: head in the record,
                                    [hb, prog) at d + hb; a chunk multiple */
     uint32_t erased_to;         /* slot offset: sectors below it (from d) are erased */
@@ -127,7 +143,7 @@ struct ferry_stage {
     uint8_t sha256[32];         /* expected SHA-256 of the whole file */
     uint8_t id[32];             /* names the transfer in the resume record */
     const void *expect;         /* internal: the agent's manifest, or NULL */
-    ferry_sha256_ctx sha;       /* over image bytes [0, pos) */
+    struct ferry_stage_hash hash; /* over image bytes [0, prog) as read back from flash */
 };
 
 /* Binds `s` to `cfg` (kept by pointer) and checks the staging geometry. No

@@ -137,7 +137,7 @@ static int start_fresh(struct ferry_stage *s)
     s->erased_to = image_sector_end;
     s->rec_next = 0;
     s->ck_last = 0;
-    ferry_sha256_init(&s->sha);
+    stage_hash_init(&s->hash);
     s->pos = s->prog = 0;
     s->pend_pos = 0;
     s->resumed_from = 0;
@@ -240,22 +240,33 @@ static int flush(struct ferry_stage *s, int last)
     }
     memset(buf + n, erased_value(s), padded - n);
     if (cs == 0) {
+        /* The head goes into the record; hashed as it reads back from there
+         * (the copy that is programmed at D when the image is marked). */
+        const uint8_t *head;
         err = stage_rec_start(s, buf);
+        if (!err)
+            err = stage_rec_read_head(s, &head);
         if (err)
             return err;
+        stage_hash_feed(&s->hash, head, n < s->hb ? n : s->hb);
     }
     if (padded > from) {
         err = erase_to(s, s->d + cs + padded);
         if (!err)
             err = ferry_area_program(&s->slot, s->d + cs + from, buf + from, padded - from);
+        /* Hashed as read back: the one hash is over what the bootloader
+         * will read, and a program that did not take is caught here. */
+        if (!err && n > from)
+            err = ferry_area_read(&s->slot, s->d + cs + from, buf + from, n - from);
         if (err)
             return err;
+        if (n > from)
+            stage_hash_feed(&s->hash, buf + from, n - from);
     }
     s->prog = s->pos;
     if (last || !ferry_area_is_sector_boundary(&s->slot, s->d + s->prog))
         return 0;
-    ferry_sha256_ctx tmp = s->sha;
-    ferry_sha256_final(&tmp, s->pend_digest);
+    stage_hash_file(&s->hash, s->pend_digest);
     s->pend_pos = s->prog;
     if (s->prog - s->ck_last >= s->ck_every)
         return stage_rec_checkpoint(s, s->pend_pos, s->pend_digest);
@@ -273,7 +284,6 @@ int ferry_stage_write(struct ferry_stage *s, const void *data, size_t len)
         if (n > len)
             n = (uint32_t)len;
         memcpy(STAGE_CHUNK_BUF(s) + fill, p, n);
-        ferry_sha256_update(&s->sha, p, n);
         s->pos += n;
         p += n;
         len -= n;
@@ -456,7 +466,8 @@ int stage_counter_allows(const struct ferry_counter *store, uint32_t security_co
  * running image and the anti-rollback store, and the bootloader's memory of
  * a failed trial. */
 static int check_file(struct ferry_stage *s, const struct ferry_area *file,
-                      enum ferry_parse_mode mode, struct ferry_image_info *info)
+                      enum ferry_parse_mode mode, const struct ferry_image_digests *streamed,
+                      struct ferry_image_info *info)
 {
     const struct ferry_stage_config *cfg = s->cfg;
     struct ferry_verify_policy policy = {cfg->keys, cfg->key_count, cfg->vendor_id, cfg->class_id,
@@ -467,7 +478,10 @@ static int check_file(struct ferry_stage *s, const struct ferry_area *file,
     if (!err && s->expect && !same_as_manifest(info, s->expect))
         err = FERRY_E_MANIFEST;
     if (!err)
-        err = ferry_image_verify(file, info, &policy, STAGE_CHUNK_BUF(s), FERRY_STAGE_CHUNK);
+        err = streamed ? ferry_image_verify_streamed(file, info, &policy, STAGE_CHUNK_BUF(s),
+                                                     FERRY_STAGE_CHUNK, streamed)
+                       : ferry_image_verify(file, info, &policy, STAGE_CHUNK_BUF(s),
+                                            FERRY_STAGE_CHUNK);
     if (!err)
         err = judge_against_running(s, info);
     if (!err) {
@@ -482,7 +496,7 @@ static int check_file(struct ferry_stage *s, const struct ferry_area *file,
 static int verify_and_mark(struct ferry_stage *s, struct file_view *v, const uint8_t *head,
                            struct ferry_image_info *info)
 {
-    int err = check_file(s, &v->area, FERRY_PARSE_FILE, info);
+    int err = check_file(s, &v->area, FERRY_PARSE_FILE, stage_hash_digests(&s->hash), info);
     if (err)
         return err;
 
@@ -510,7 +524,7 @@ static int finish_in_order(struct ferry_stage *s, const uint8_t **head)
         return FERRY_E_IMG_TRUNCATED;
     if (s->pos > s->prog && (err = flush(s, 1)) != 0)
         return err;
-    ferry_sha256_final(&s->sha, digest);
+    stage_hash_file(&s->hash, digest);
     if (s->have_sha && ferry_ct_memcmp(digest, s->sha256, 32) != 0) {
         (void)stage_rec_clear(s); /* start from zero next time */
         return FERRY_E_IMG_DIGEST;
@@ -518,15 +532,23 @@ static int finish_in_order(struct ferry_stage *s, const uint8_t **head)
     return stage_rec_read_head(s, head);
 }
 
-/* Any order: the file hashed from flash with the head from RAM. */
+/* Any order: the file hashed from flash with the head from RAM, in the one
+ * pass that also gives the verification its digests. */
 static int finish_any_order(struct ferry_stage *s, struct file_view *v)
 {
     uint8_t digest[32];
+    stage_hash_init(&s->hash);
+    for (uint32_t off = 0; off < s->size;) {
+        uint32_t n = s->size - off < FERRY_STAGE_CHUNK ? s->size - off : FERRY_STAGE_CHUNK;
+        int err = ferry_area_read(&v->area, off, STAGE_CHUNK_BUF(s), n);
+        if (err)
+            return err;
+        stage_hash_feed(&s->hash, STAGE_CHUNK_BUF(s), n);
+        off += n;
+    }
+    stage_hash_file(&s->hash, digest);
     if (!s->have_sha)
         return 0;
-    int err = ferry_area_sha256(&v->area, 0, s->size, STAGE_CHUNK_BUF(s), FERRY_STAGE_CHUNK, digest);
-    if (err)
-        return err;
     return ferry_ct_memcmp(digest, s->sha256, 32) == 0 ? 0 : FERRY_E_IMG_DIGEST;
 }
 
@@ -547,7 +569,7 @@ int ferry_stage_finish(struct ferry_stage *s, struct ferry_image_info *info)
         struct ferry_area staged = s->slot;
         staged.off += s->d;
         staged.size -= s->d;
-        return check_file(s, &staged, FERRY_PARSE_SLOT, info);
+        return check_file(s, &staged, FERRY_PARSE_SLOT, NULL, info);
     }
     if (s->state == STAGE_IN_ORDER) {
         err = finish_in_order(s, &head);

@@ -82,7 +82,7 @@ int stage_rec_mark_bad(struct ferry_stage *s);
 int stage_seq_read(struct ferry_stage *s);
 int stage_seq_write(struct ferry_stage *s, uint32_t seq);
 int stage_seq_restore(struct ferry_stage *s);
-/* Resumes from the record: on 0, pos/prog/erased_to/sha continue after the
+/* Resumes from the record: on 0, pos/prog/erased_to/hash continue after the
  * last checkpoint whose bytes hashed correctly from flash.
  * FERRY_E_NOT_FOUND: nothing usable (start from zero), also after
  * FERRY_STAGE_MAX_BAD_RESUMES failed resumes of that checkpoint; flash errors. */
@@ -94,6 +94,16 @@ int stage_rec_read_head(struct ferry_stage *s, const uint8_t **head);
 /* Entry sizes, padded to the program unit `pu`. */
 uint32_t stage_rec_start_len(uint32_t hb, uint32_t pu);
 uint32_t stage_rec_entry_len(uint32_t pu);
+
+/* The one hash pass over the file (stage_hash.c). Bytes are fed in file
+ * order, each once. */
+void stage_hash_init(struct ferry_stage_hash *h);
+void stage_hash_feed(struct ferry_stage_hash *h, const uint8_t *p, uint32_t n);
+/* SHA-256 of the file bytes fed so far (the pass goes on). */
+void stage_hash_file(const struct ferry_stage_hash *h, uint8_t out[32]);
+/* The digests for ferry_image_verify_streamed() once the protected bytes
+ * were all fed and the fixed header named an image; else NULL. */
+const struct ferry_image_digests *stage_hash_digests(const struct ferry_stage_hash *h);
 
 /* 1 if [off, off + len) of `ar` reads erased; <0 on a flash error. */
 int stage_area_is_erased(const struct ferry_area *ar, uint32_t off, uint32_t len, uint8_t *buf,

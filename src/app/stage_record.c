@@ -336,8 +336,8 @@ int stage_rec_resume(struct ferry_stage *s)
     int err = read_start(s);
     if (err)
         return err;
-    ferry_sha256_init(&st->sha);
-    ferry_sha256_update(&st->sha, STAGE_AUX_BUF(s) + REC_HEAD_OFF, st->hb < st->size ? st->hb
+    stage_hash_init(&st->hash);
+    stage_hash_feed(&st->hash, STAGE_AUX_BUF(s) + REC_HEAD_OFF, st->hb < st->size ? st->hb
                                                                                    : st->size);
     err = scan(s, &written, digest);
     if (err)
@@ -354,11 +354,10 @@ int stage_rec_resume(struct ferry_stage *s)
         err = ferry_area_read(&st->slot, st->d + off, STAGE_CHUNK_BUF(s), n);
         if (err)
             return err;
-        ferry_sha256_update(&st->sha, STAGE_CHUNK_BUF(s), n);
+        stage_hash_feed(&st->hash, STAGE_CHUNK_BUF(s), n);
         off += n;
     }
-    ferry_sha256_ctx tmp = st->sha;
-    ferry_sha256_final(&tmp, have);
+    stage_hash_file(&st->hash, have);
     if (ferry_ct_memcmp(have, digest, 32) != 0)
         return FERRY_E_NOT_FOUND;
     st->pos = st->prog = written;

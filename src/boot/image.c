@@ -102,6 +102,20 @@ static int parse_fixed_header(const uint8_t h[FERRY_IMG_FIXED_HDR_SIZE],
     return FERRY_OK;
 }
 
+int ferry_image_fixed_header(const uint8_t h[FERRY_IMG_FIXED_HDR_SIZE],
+                             struct ferry_image_info *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = parse_fixed_header(h, out);
+    if (rc == FERRY_OK) {
+        out->protected_size = out->header_size + out->payload_size;
+        if (out->protected_size < out->payload_size) {
+            rc = FERRY_E_IMG_HEADER;
+        }
+    }
+    return rc;
+}
+
 /*
  * Where the image ends against the area. Done before any read past the fixed
  * header, so that metadata and trailer reads are known to be inside the area.
@@ -462,8 +476,13 @@ static void hash_feed(struct split_hash *h, uint32_t off, const uint8_t *data, u
     }
 }
 
+/* With `given` (ferry_image_verify_streamed) only the header is hashed: its
+ * digest must be the one streamed, so the header parsed here is the header
+ * the given digests were computed over; the digests of the rest are taken
+ * as given. */
 static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len, uint8_t installed,
-                     struct ferry_image_info *seen, uint8_t digest[32], uint8_t payload_digest[32])
+                     const struct ferry_image_digests *given, struct ferry_image_info *seen,
+                     uint8_t digest[32], uint8_t payload_digest[32])
 {
     struct split_hash h;
     uint8_t t[FERRY_IMG_TRAILER_SIZE];
@@ -510,20 +529,31 @@ static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len
     /* An encrypted image: the trailer digest covers the header, the payload
      * is hashed on its own against the signed digest of its form. */
     int enc = (seen->flags & FERRY_IMG_F_ENCRYPTED) != 0u;
+    uint32_t end = given != NULL ? seen->header_size : seen->protected_size;
     ferry_sha256_init(&h.ctx);
-    h.split = enc ? seen->header_size : seen->protected_size;
-    h.restart = enc;
+    h.split = enc || given != NULL ? seen->header_size : seen->protected_size;
+    h.restart = enc && given == NULL;
     h.digest = digest;
-    hash_feed(&h, 0, buf, first);
-    for (off = first; off < seen->protected_size; off += n) {
-        n = seen->protected_size - off < chunk_max ? seen->protected_size - off : chunk_max;
+    hash_feed(&h, 0, buf, first < end ? first : end);
+    for (off = first; off < end; off += n) {
+        n = end - off < chunk_max ? end - off : chunk_max;
         rc = ferry_area_read(area, off, buf, n);
         if (rc != FERRY_OK) {
             return rc;
         }
         hash_feed(&h, off, buf, n);
     }
-    ferry_sha256_final(&h.ctx, enc ? payload_digest : digest);
+    if (given != NULL) {
+        uint8_t head[32];
+        ferry_sha256_final(&h.ctx, head);
+        if (ferry_ct_memcmp(head, given->head, 32) != 0) {
+            return FERRY_E_IMG_CHANGED;
+        }
+        memcpy(digest, given->digest, 32);
+        memcpy(payload_digest, given->payload, 32);
+    } else {
+        ferry_sha256_final(&h.ctx, enc ? payload_digest : digest);
+    }
     rc = ferry_area_read(area, seen->protected_size, t, sizeof t);
     return rc != FERRY_OK ? rc : parse_trailer(t, seen);
 }
@@ -548,9 +578,35 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
     return rc;
 }
 
+static int verify_core(const struct ferry_area *area, const struct ferry_image_info *info,
+                       const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len,
+                       const struct ferry_image_digests *given, uint32_t *proof);
+
 int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
                               const struct ferry_verify_policy *policy, uint8_t *buf,
                               size_t buf_len, uint32_t *proof)
+{
+    return verify_core(area, info, policy, buf, buf_len, NULL, proof);
+}
+
+int ferry_image_verify_streamed(const struct ferry_area *area, const struct ferry_image_info *info,
+                                const struct ferry_verify_policy *policy, uint8_t *buf,
+                                size_t buf_len, const struct ferry_image_digests *streamed)
+{
+    uint32_t proof = 0;
+    if (streamed == NULL) {
+        return FERRY_E_INVAL;
+    }
+    int rc = verify_core(area, info, policy, buf, buf_len, streamed, &proof);
+    if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
+        return FERRY_E_IMG_SIGNATURE;
+    }
+    return rc;
+}
+
+static int verify_core(const struct ferry_area *area, const struct ferry_image_info *info,
+                       const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len,
+                       const struct ferry_image_digests *given, uint32_t *proof)
 {
     struct ferry_image_info seen;
     uint8_t digest[32], payload_digest[32];
@@ -573,7 +629,7 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
         return FERRY_E_INVAL;
     }
 
-    rc = read_once(area, buf, buf_len, info->installed, &seen, digest, payload_digest);
+    rc = read_once(area, buf, buf_len, info->installed, given, &seen, digest, payload_digest);
     if (rc != FERRY_OK) {
         return rc;
     }
