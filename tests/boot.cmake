@@ -28,15 +28,38 @@ endif()
 
 # Power-cut proofs: the fast subset (every cut point, one double fault per
 # point) on a few boards; scripts/powercut-sweep.sh runs the whole matrix.
+# Every scenario of tests/test_powercut.c, with the shrink scenarios
+# (install-shrink, revert-shrink: the old image larger than the new one).
+set(FERRY_POWERCUT_SCENARIOS all)
+set(FERRY_POWERCUT_ENC_SCENARIOS all)
 if(TARGET ferry_boot_fixture)
   add_executable(test_powercut test_powercut.c)
   target_link_libraries(test_powercut PRIVATE ferry_boot_fixture)
   foreach(board uniform-4k stm32f4-ext-nor stm32f4-ref page-256 unit-32-zero)
-    add_test(NAME powercut.${board} COMMAND test_powercut ${board} all 1)
+    add_test(NAME powercut.${board} COMMAND test_powercut ${board} ${FERRY_POWERCUT_SCENARIOS} 1)
   endforeach()
   add_test(NAME powercut.soak COMMAND test_powercut --soak 300 1)
   # The same with flash ECC: torn programs leave words that fail to read.
-  add_test(NAME powercut.ecc.uniform-4k COMMAND test_powercut --ecc 8 uniform-4k all 1)
+  add_test(NAME powercut.ecc.uniform-4k
+           COMMAND test_powercut --ecc 8 uniform-4k ${FERRY_POWERCUT_SCENARIOS} 1)
+  # Encrypted images (--enc): primary against the installed forms, staging
+  # against the stored forms, a plaintext scan of everything outside the
+  # primary after every cut and boot. Every board, every 13th cut point (each
+  # board has other operation counts, so other points), one double fault per
+  # point; scripts/powercut-sweep.sh --enc runs every point.
+  foreach(board ${FERRY_BOOT_TEST_BOARDS} spi-nor-8m)
+    add_test(NAME powercut.encrypted.${board}
+             COMMAND test_powercut --enc ${board} ${FERRY_POWERCUT_ENC_SCENARIOS} 1 13)
+  endforeach()
+  add_test(NAME powercut.encrypted.soak COMMAND test_powercut --enc --soak 100 1)
+  # The failures the encrypted mode and the shrink scenarios found
+  # (docs/powercut.md), every cut point, single cuts: each replays its story.
+  add_test(NAME powercut.encrypted.revert.uniform-4k
+           COMMAND test_powercut --enc uniform-4k revert,revoke-revert 0)
+  add_test(NAME powercut.shrink.uniform-4k
+           COMMAND test_powercut uniform-4k install-shrink,revert-shrink 0)
+  add_test(NAME powercut.encrypted.shrink.uniform-4k
+           COMMAND test_powercut --enc uniform-4k install-shrink,revert-shrink 0)
 endif()
 
 # The security review's findings as attacks, one test each (docs/threat-model.md).

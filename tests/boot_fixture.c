@@ -115,6 +115,19 @@ struct fx_image fx_installed(const struct fx *f, const struct fx_image *stored)
     return out;
 }
 
+uint32_t fx_wrap_offset(const struct fx_image *img)
+{
+    uint32_t meta = (uint32_t)(img->bytes[8] | img->bytes[9] << 8);
+    for (uint32_t pos = 32; pos + 4 <= 32 + meta && pos + 4 <= img->len;) {
+        uint32_t t = (uint32_t)(img->bytes[pos] | img->bytes[pos + 1] << 8);
+        uint32_t l = (uint32_t)(img->bytes[pos + 2] | img->bytes[pos + 3] << 8);
+        if (t == FERRY_TLV_ENCRYPTION)
+            return pos + 4 + 101;
+        pos += 4 + ((l + 3u) & ~3u);
+    }
+    return 0;
+}
+
 size_t fx_payload(const struct fx_image *installed, uint8_t **out)
 {
     uint32_t hs = (uint32_t)(installed->bytes[6] | installed->bytes[7] << 8);
@@ -123,6 +136,135 @@ size_t fx_payload(const struct fx_image *installed, uint8_t **out)
     *out = malloc(n);
     memcpy(*out, installed->bytes + hs, n);
     return n;
+}
+
+/* ---- plaintext leak detection ----------------------------------------------- */
+
+struct fx_run8 {
+    uint64_t v;
+    uint32_t at;  /* offset in li->plain */
+    uint32_t seg; /* which payload */
+};
+
+#define FX_FILTER_BITS 22 /* 4 Mi bits: a few percent set for the images tests use */
+
+static uint32_t run8_hash(uint64_t v)
+{
+    v *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(v >> (64 - FX_FILTER_BITS));
+}
+
+static int cmp_run8(const void *a, const void *b)
+{
+    const struct fx_run8 *x = a, *y = b;
+    return x->v < y->v ? -1 : x->v > y->v;
+}
+
+void fx_leak_index_init(struct fx_leak_index *li, const struct fx_image *const *installed, int n)
+{
+    uint8_t *pl[FX_LEAK_MAX];
+    size_t len[FX_LEAK_MAX], total = 0;
+    if (n < 1 || n > FX_LEAK_MAX) {
+        fprintf(stderr, "fixture: fx_leak_index_init with %d images\n", n);
+        exit(2);
+    }
+    memset(li, 0, sizeof *li);
+    li->n = n;
+    for (int i = 0; i < n; i++) {
+        len[i] = fx_payload(installed[i], &pl[i]);
+        total += len[i];
+    }
+    li->plain = malloc(total ? total : 1);
+    li->idx = malloc((total ? total : 1) * sizeof *li->idx);
+    li->filter = calloc((1u << FX_FILTER_BITS) / 64, sizeof(uint64_t));
+    for (int i = 0; i < n; i++) {
+        memcpy(li->plain + li->seg[i], pl[i], len[i]);
+        li->seg[i + 1] = li->seg[i] + len[i];
+        for (size_t j = 0; len[i] >= 64 && j + 8 <= len[i]; j++) {
+            struct fx_run8 *r = &li->idx[li->cnt++];
+            memcpy(&r->v, pl[i] + j, 8);
+            r->at = (uint32_t)(li->seg[i] + j);
+            r->seg = (uint32_t)i;
+            uint32_t h = run8_hash(r->v);
+            li->filter[h / 64] |= 1ull << (h % 64);
+        }
+        free(pl[i]);
+    }
+    qsort(li->idx, li->cnt, sizeof *li->idx, cmp_run8);
+}
+
+void fx_leak_index_free(struct fx_leak_index *li)
+{
+    free(li->idx);
+    free(li->plain);
+    free(li->filter);
+    memset(li, 0, sizeof *li);
+}
+
+int fx_leak_find(const struct fx_leak_index *li, const uint8_t *hay, size_t len, int *which,
+                 size_t *at)
+{
+    for (size_t i = 0; i + 8 <= len; i += 8) {
+        struct fx_run8 key;
+        memcpy(&key.v, hay + i, 8);
+        uint32_t h = run8_hash(key.v);
+        if (!(li->filter[h / 64] & (1ull << (h % 64))))
+            continue;
+        struct fx_run8 *hit = bsearch(&key, li->idx, li->cnt, sizeof *li->idx, cmp_run8);
+        if (!hit)
+            continue;
+        while (hit > li->idx && hit[-1].v == key.v)
+            hit--;
+        for (; hit < li->idx + li->cnt && hit->v == key.v; hit++) {
+            /* The block at hay[i] is plain[j], inside payload [s, e): is there a
+             * run of 64 through it, inside both hay and that payload? */
+            size_t j = hit->at, s = li->seg[hit->seg], e = li->seg[hit->seg + 1];
+            for (size_t back = 0; back <= 56 && back <= i && back <= j - s; back++) {
+                if (i - back + 64 <= len && j - back + 64 <= e &&
+                    memcmp(hay + i - back, li->plain + j - back, 64) == 0) {
+                    if (which)
+                        *which = (int)hit->seg;
+                    if (at)
+                        *at = i - back;
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+int fx_area_leaks(const struct ferry_area *a, const struct fx_image *installed)
+{
+    struct fx_leak_index li;
+    uint8_t *hay = malloc(a->size ? a->size : 1);
+    fx_leak_index_init(&li, &installed, 1);
+    int r = ferry_area_read(a, 0, hay, a->size) == 0 ? fx_leak_find(&li, hay, a->size, NULL, NULL) : 1;
+    fx_leak_index_free(&li);
+    free(hay);
+    return r;
+}
+
+int fx_board_leaks(struct fx *f, const struct fx_leak_index *li, const char **area, size_t *at,
+                   int *which)
+{
+    const struct sim_board_desc *d = f->board.desc;
+    const struct {
+        const char *name;
+        const struct sim_area_desc *a;
+    } areas[] = {{"staging", &d->staging}, {"status", &d->status}, {"counter", &d->counter},
+                 {"revocation", &d->revocation}};
+    for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+        const struct sim_area_desc *a = areas[i].a;
+        if (!a->size || !f->board.dev[a->dev])
+            continue;
+        const uint8_t *mem = ferry_sim_flash_contents(f->board.dev[a->dev]) + a->off;
+        if (fx_leak_find(li, mem, a->size, which, at)) {
+            *area = areas[i].name;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void fx_close(struct fx *f)

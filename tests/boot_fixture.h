@@ -63,9 +63,50 @@ struct fx_image fx_make_enc(const struct ferry_host_key *k, const struct ferry_s
  * f's class key): what the primary holds once it is installed; a plain
  * image is returned as a copy. */
 struct fx_image fx_installed(const struct fx *f, const struct fx_image *stored);
+/* Offset in `img` of the wrapped content key (the encryption entry's
+ * `wrapped_key`, TLV 0x8005; docs/image-format.md section 13); 0 if the image
+ * has no encryption entry. */
+uint32_t fx_wrap_offset(const struct fx_image *img);
 /* The plaintext payload of an image made by fx_make*: its size, into *out
  * (malloc'd). */
 size_t fx_payload(const struct fx_image *installed, uint8_t **out);
+
+/*
+ * Plaintext leak detection: does some 64-byte run of an image's plaintext
+ * payload lie anywhere in a buffer? Every 8-byte run of every payload is
+ * indexed (sorted, with a bitmap filter in front); each 8-byte aligned block
+ * of the buffer is looked up and a hit is checked for the 64 bytes around
+ * it. Any run of 64 bytes holds an aligned block, so none is missed.
+ * Payloads shorter than 64 bytes cannot leak and are not indexed.
+ */
+#define FX_LEAK_MAX 4 /* payloads one index holds */
+struct fx_run8;
+struct fx_leak_index {
+    struct fx_run8 *idx;
+    size_t cnt;
+    uint8_t *plain;          /* the payloads, one after the other */
+    size_t seg[FX_LEAK_MAX + 1]; /* payload i is plain[seg[i] .. seg[i + 1]) */
+    int n;
+    uint64_t *filter;        /* bit per hash of an indexed 8-byte run */
+};
+/* Indexes the plaintext payloads of `n` (at most FX_LEAK_MAX) images made by
+ * fx_make* (installed or plain forms: fx_installed). Exits on a bad n. */
+void fx_leak_index_init(struct fx_leak_index *li, const struct fx_image *const *installed, int n);
+void fx_leak_index_free(struct fx_leak_index *li);
+/* 1 if `hay` holds a 64-byte run of one of the payloads: then *which is its
+ * index in the init list and *at the run's offset in hay (either may be
+ * NULL). */
+int fx_leak_find(const struct fx_leak_index *li, const uint8_t *hay, size_t len, int *which,
+                 size_t *at);
+/* 1 if area `a` (read through the flash driver) holds any 64-byte run of
+ * the image's plaintext payload, or cannot be read. */
+int fx_area_leaks(const struct ferry_area *a, const struct fx_image *installed);
+/* Scans the raw contents (past power cuts, locks and ECC state) of every
+ * area of the board outside the primary slot: staging, status, counter and
+ * revocation stores. 1 on a hit, with the area's name in *area, the offset
+ * inside it in *at and the payload's index in *which. */
+int fx_board_leaks(struct fx *f, const struct fx_leak_index *li, const char **area, size_t *at,
+                   int *which);
 
 /* ferry_boot() on the fixture board. */
 int fx_boot(struct fx *f);

@@ -279,6 +279,32 @@ static void test_update(void)
     env_close(e);
 }
 
+/* An encrypted release (docs/encryption.md): published and downloaded like
+ * any other file (the manifest's digest is over the file as served), staged
+ * in its stored form, installed decrypted by a bootloader that holds the
+ * class key; the plaintext is nowhere in the staging slot. */
+static void test_update_encrypted(void)
+{
+    struct env *e = env_open();
+    fx_enable_decrypt(&e->f);
+    struct ferry_sign_params p2 = fx_params(&e->f, 2, 0, 0, 2);
+    struct fx_image v2e = fx_make_enc(&e->f.key, &p2, &e->f.class_key, v2_bytes, 52);
+    struct fx_image v2i = fx_installed(&e->f, &v2e);
+    publish(e, &v2e);
+    CHECK_EQ(ferry_agent_check(&e->agent), 0);
+    CHECK_EQ(e->agent.release.size, v2e.len);
+    CHECK_EQ(ferry_agent_download(&e->agent), 0);
+    CHECK_EQ(e->reboots, 1);
+    CHECK(fx_staging_is(&e->f, &v2e, fx_d(&e->f)));
+    CHECK(!fx_area_leaks(&e->f.board.cfg.staging, &v2i));
+    check_installs(e, &v2i);
+    CHECK(!fx_area_leaks(&e->f.board.cfg.staging, &v2i));
+    CHECK_EQ(ferry_app_confirm(&e->f.board.app), 0);
+    fx_free(&v2e);
+    fx_free(&v2i);
+    env_close(e);
+}
+
 static void test_already_staged(void)
 {
     struct env *e = env_open();
@@ -1164,6 +1190,7 @@ int main(int argc, char **argv)
         return check_done();
     }
     RUN(test_update);
+    RUN(test_update_encrypted);
     RUN(test_already_staged);
     RUN(test_no_update_and_downgrade);
     RUN(test_security_counter);

@@ -14,68 +14,11 @@
 
 static const char *board_name = "uniform-4k";
 
-/* 1 if some 64-byte run of `plain` lies anywhere in `hay`. Every 8-byte run
- * of plain is indexed (sorted); each 8-byte aligned block of hay is looked
- * up, and a hit is checked for the 64 bytes around it: any run of 64 bytes
- * holds an aligned block, so none is missed. */
-struct run8 {
-    uint64_t v;
-    size_t at;
-};
-
-static int cmp_run8(const void *a, const void *b)
-{
-    const struct run8 *x = a, *y = b;
-    return x->v < y->v ? -1 : x->v > y->v;
-}
-
-static int leaks(const uint8_t *hay, size_t hay_len, const uint8_t *plain, size_t n)
-{
-    if (n < 64)
-        return 0;
-    size_t cnt = n - 7;
-    struct run8 *idx = malloc(cnt * sizeof *idx);
-    for (size_t j = 0; j < cnt; j++) {
-        memcpy(&idx[j].v, plain + j, 8);
-        idx[j].at = j;
-    }
-    qsort(idx, cnt, sizeof *idx, cmp_run8);
-    int found = 0;
-    for (size_t i = 0; !found && i + 8 <= hay_len; i += 8) {
-        struct run8 key;
-        memcpy(&key.v, hay + i, 8);
-        struct run8 *hit = bsearch(&key, idx, cnt, sizeof *idx, cmp_run8);
-        if (!hit)
-            continue;
-        while (hit > idx && hit[-1].v == key.v)
-            hit--;
-        for (; !found && hit < idx + cnt && hit->v == key.v; hit++) {
-            size_t j = hit->at;
-            /* the block at hay[i] is plain[j]: a run of 64 through it */
-            for (size_t back = 0; back <= 56 && back <= i && back <= j && !found; back++)
-                if (i - back + 64 <= hay_len && j - back + 64 <= n &&
-                    memcmp(hay + i - back, plain + j - back, 64) == 0)
-                    found = 1;
-        }
-    }
-    free(idx);
-    return found;
-}
-
-/* 1 if the staging slot holds any 64-byte run of the image's plaintext. */
-static int area_leaks(const struct ferry_area *s, const struct fx_image *installed)
-{
-    uint8_t *hay = malloc(s->size), *plain;
-    size_t n = fx_payload(installed, &plain);
-    int r = ferry_area_read(s, 0, hay, s->size) == 0 ? leaks(hay, s->size, plain, n) : 1;
-    free(hay);
-    free(plain);
-    return r;
-}
-
+/* 1 if the staging slot holds any 64-byte run of the image's plaintext
+ * (the detector: fx_area_leaks, boot_fixture.h). */
 static int staging_leaks(struct fx *f, const struct fx_image *installed)
 {
-    return area_leaks(&f->board.cfg.staging, installed);
+    return fx_area_leaks(&f->board.cfg.staging, installed);
 }
 
 struct pair {
@@ -117,7 +60,7 @@ static void install_and_confirm(struct pair *p, int enc1)
     CHECK_EQ(p->f.res.image.version.major, 2);
     CHECK(p->f.res.trial);
     CHECK(fx_primary_is(&p->f, &p->v2i)); /* plaintext where it executes */
-    CHECK(area_leaks(&p->f.board.cfg.primary, &p->v2i)); /* the detector finds it there */
+    CHECK(fx_area_leaks(&p->f.board.cfg.primary, &p->v2i)); /* the detector finds it there */
     CHECK(!staging_leaks(&p->f, &p->v2i));
     if (enc1) {
         CHECK(fx_staging_is(&p->f, &p->v1, 0)); /* v1 back in its stored form, exactly */
@@ -178,19 +121,6 @@ static void refused(struct pair *p, const struct fx_image *img, int err)
     CHECK(fx_primary_is(&p->f, &p->v1i));
 }
 
-static uint32_t wrap_offset(const struct fx_image *img)
-{
-    uint32_t meta = (uint32_t)(img->bytes[8] | img->bytes[9] << 8);
-    for (uint32_t pos = 32; pos < 32 + meta;) {
-        uint32_t t = (uint32_t)(img->bytes[pos] | img->bytes[pos + 1] << 8);
-        uint32_t l = (uint32_t)(img->bytes[pos + 2] | img->bytes[pos + 3] << 8);
-        if (t == FERRY_TLV_ENCRYPTION)
-            return pos + 4 + 101;
-        pos += 4 + ((l + 3u) & ~3u);
-    }
-    return 0;
-}
-
 static void test_each_bad_image_has_its_error(void)
 {
     struct pair p;
@@ -204,9 +134,9 @@ static void test_each_bad_image_has_its_error(void)
     bad.bytes[hs + 777] ^= 0x10;
     refused(&p, &bad, FERRY_E_IMG_CIPHERTEXT);
     bad.bytes[hs + 777] ^= 0x10;
-    bad.bytes[wrap_offset(&bad) + 3] ^= 1;
+    bad.bytes[fx_wrap_offset(&bad) + 3] ^= 1;
     refused(&p, &bad, FERRY_E_IMG_DIGEST);
-    bad.bytes[wrap_offset(&bad) + 3] ^= 1;
+    bad.bytes[fx_wrap_offset(&bad) + 3] ^= 1;
     /* Truncated: the trailer is not all there; the slot still holds old bytes
      * behind it, so the image is torn, not missing. */
     struct fx_image cut = bad;

@@ -14,6 +14,13 @@
  * the read-only variant; and power cuts at every flash operation and every
  * card block write of the whole update (between and torn), each followed by
  * reboots: the device boots every time, and the update ends up applied.
+ * Encrypted update.bin (docs/encryption.md): staged in its stored form,
+ * installed decrypted, no 64-byte run of its plaintext on the card or outside
+ * the primary slot at any point (also under the same power cuts), and each
+ * bad one (another class, a content key that does not unwrap, a tampered
+ * wrap, a tampered ciphertext byte, truncated, none for a device without the
+ * class key, a plain one where encryption is required) refused with its own
+ * error before anything is copied.
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
 
@@ -42,7 +49,15 @@ static const char *workdir;
 static const char *board_name = "demo";
 static int have_tools;
 static struct fx_image v1, v2, v3;
+/* v2 encrypted for the fixture's class key: stored form (the card file) and
+ * installed form (what the primary holds once it runs); the leak index holds
+ * its plaintext payload. */
+static struct fx_image ve2, ve2i;
+static struct fx_leak_index ve2_leak;
 static struct fx fx0; /* key and identity for making images */
+/* The next dev_open() gives the bootloader the class key (cfg.decrypt), and
+ * makes it require encrypted images. */
+static int dev_decrypt, dev_require_enc;
 
 /* ---- Cards ---------------------------------------------------------------- */
 
@@ -140,6 +155,9 @@ static void dev_open(struct dev *d, const uint8_t *card, int read_only)
         memcpy(sd_model_contents(d->card), card, CARD_SIZE);
     }
     d->cc.mark_applied = read_only ? NULL : ferry_card_mark_rename;
+    if (dev_decrypt)
+        fx_enable_decrypt(&d->fx);
+    d->fx.board.cfg.require_encrypted = dev_require_enc;
 }
 
 static void dev_close(struct dev *d)
@@ -222,6 +240,20 @@ static int running(struct dev *d, const struct fx_image *img)
     return d->boot_err == 0 && fx_primary_is(&d->fx, img);
 }
 
+/* 1 if a 64-byte run of the indexed plaintext is on the card (raw blocks) or
+ * anywhere outside the primary slot (fx_board_leaks); says where. */
+static int leaks(struct dev *d, const struct fx_leak_index *li, const char *when)
+{
+    const char *area = "card";
+    size_t at;
+    int which;
+    if (!(d->card && fx_leak_find(li, sd_model_contents(d->card), CARD_SIZE, &which, &at)) &&
+        !fx_board_leaks(&d->fx, li, &area, &at, &which))
+        return 0;
+    fprintf(stderr, "  plaintext in the %s at offset %zu %s\n", area, at, when);
+    return 1;
+}
+
 /* ---- Scenarios -------------------------------------------------------------- */
 
 static void test_install(void)
@@ -267,12 +299,16 @@ static void test_install(void)
     free(card);
 }
 
-/* The card stays byte for byte as it was, v1 runs, the error is `want`. */
-static void expect_refused(const uint8_t *card, int want, const char *what)
+/* The card stays byte for byte as it was, v1 runs, the error is `want`;
+ * with `li`, no plaintext lies on the card or outside the primary. */
+static void expect_refused_li(const uint8_t *card, int want, const char *what,
+                              const struct fx_leak_index *li)
 {
     struct dev d;
     dev_open(&d, card, 0);
     CHECK_EQ(cycle(&d), CYCLE_DONE);
+    if (li)
+        CHECK(!leaks(&d, li, what));
     if (d.card_err != want)
         fprintf(stderr, "  %s: got %d (%s)\n", what, d.card_err, ferry_strerror(d.card_err));
     CHECK_EQ(d.card_err, want);
@@ -282,6 +318,11 @@ static void expect_refused(const uint8_t *card, int want, const char *what)
     if (card)
         CHECK_MEM(sd_model_contents(d.card), card, CARD_SIZE);
     dev_close(&d);
+}
+
+static void expect_refused(const uint8_t *card, int want, const char *what)
+{
+    expect_refused_li(card, want, what, NULL);
 }
 
 static void test_no_card(void)
@@ -596,6 +637,166 @@ static void test_resume_mark(void)
     free(card);
 }
 
+/* ---- Encrypted update.bin (docs/encryption.md) ------------------------------ */
+
+/* Mounts the device's card and runs the card flow alone; its result. */
+static int card_stage_only(struct dev *d)
+{
+    sim_board_reset(&d->fx.board);
+    int err = ferry_sd_spi_init(&d->sd, sd_model_spi(d->card), NULL);
+    if (!err)
+        err = ferry_fat_mount(&d->fat, ferry_sd_spi_bd(&d->sd), d->fat_buf, sizeof d->fat_buf);
+    return err ? err : ferry_card_stage(&d->fx.board.cfg, &d->fat, &d->cc, &d->cres);
+}
+
+/* The card flow, then the boot, then the confirm, step by step: staged in
+ * its stored form, installed decrypted, the card and everything outside the
+ * primary free of plaintext after every step; then an encrypted v3 over the
+ * encrypted v2, which moves out to staging encrypted again, byte for byte. */
+static void test_encrypted_install(void)
+{
+    if (!have_tools)
+        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
+    /* The detector finds plaintext where there is some: on a card holding
+     * the installed form. */
+    uint8_t *card = make_card(ve2i.bytes, ve2i.len, "update.bin");
+    CHECK(card && fx_leak_find(&ve2_leak, card, CARD_SIZE, NULL, NULL));
+    free(card);
+    card = make_card(ve2.bytes, ve2.len, "update.bin");
+    CHECK(card != NULL);
+    if (!card)
+        return;
+    CHECK(!fx_leak_find(&ve2_leak, card, CARD_SIZE, NULL, NULL));
+    struct dev d;
+    dev_decrypt = 1;
+    dev_open(&d, card, 0);
+    CHECK(!leaks(&d, &ve2_leak, "before the update"));
+    CHECK_EQ(card_stage_only(&d), 0);
+    CHECK_EQ(d.cres.copied, 1);
+    CHECK_EQ(d.cres.mark_err, 0);
+    CHECK(d.cres.image.flags & FERRY_IMG_F_ENCRYPTED);
+    CHECK(fx_staging_is(&d.fx, &ve2, fx_d(&d.fx))); /* staged as stored, byte for byte */
+    CHECK(!leaks(&d, &ve2_leak, "after the card flow"));
+    CHECK_EQ(fx_boot(&d.fx), 0);
+    CHECK_EQ(d.fx.res.action, FERRY_BOOT_INSTALLED);
+    CHECK_EQ(d.fx.res.image.version.major, 2);
+    CHECK(d.fx.res.trial);
+    CHECK(fx_primary_is(&d.fx, &ve2i));                  /* decrypted where it runs */
+    CHECK(fx_area_leaks(&d.fx.board.cfg.primary, &ve2i)); /* (the detector sees it there) */
+    CHECK(fx_staging_is(&d.fx, &v1, 0));                 /* the plain v1 kept as it was */
+    CHECK(!leaks(&d, &ve2_leak, "after the install"));
+    CHECK_EQ(ferry_app_confirm(&d.fx.board.app), 0);
+    CHECK(!leaks(&d, &ve2_leak, "after the confirm"));
+    CHECK_EQ(cycle(&d), CYCLE_DONE);
+    CHECK_EQ(d.card_err, FERRY_E_NOT_FOUND); /* renamed by the card flow */
+    CHECK_EQ(d.fx.res.action, FERRY_BOOT_NORMAL);
+    CHECK(!d.fx.res.trial);
+    CHECK(running(&d, &ve2i));
+    CHECK_EQ(card_has(&d, FERRY_CARD_DONE_PATH, &ve2), 0);
+    CHECK_EQ(fsck_clean(sd_model_contents(d.card)), 0);
+    CHECK(!leaks(&d, &ve2_leak, "after the next boot"));
+
+    /* v3, encrypted too, from a second card: v2 leaves in its stored form. */
+    struct ferry_sign_params p3 = fx_params(&fx0, 3, 0, 0, 4);
+    struct fx_image ve3 = fx_make_enc(&fx0.key, &p3, &fx0.class_key, 9000, 3);
+    struct fx_image ve3i = fx_installed(&fx0, &ve3);
+    const struct fx_image *both[2] = {&ve2i, &ve3i};
+    struct fx_leak_index li;
+    fx_leak_index_init(&li, both, 2);
+    uint8_t *card3 = make_card(ve3.bytes, ve3.len, "update.bin");
+    if (card3) {
+        sd_model_close(d.card);
+        CHECK_EQ(sd_model_open_ram(CARD_SIZE, NULL, &d.card), 0);
+        memcpy(sd_model_contents(d.card), card3, CARD_SIZE);
+        CHECK_EQ(card_stage_only(&d), 0);
+        CHECK(!leaks(&d, &li, "after the second card flow"));
+        CHECK_EQ(fx_boot(&d.fx), 0);
+        CHECK_EQ(d.fx.res.action, FERRY_BOOT_INSTALLED);
+        CHECK(fx_primary_is(&d.fx, &ve3i));
+        CHECK(fx_staging_is(&d.fx, &ve2, 0)); /* v2 encrypted again, exactly its stored form */
+        CHECK(!leaks(&d, &li, "after the second install"));
+        CHECK_EQ(ferry_app_confirm(&d.fx.board.app), 0);
+        CHECK_EQ(cycle(&d), CYCLE_DONE);
+        CHECK(running(&d, &ve3i));
+        CHECK(!leaks(&d, &li, "after the second confirm"));
+    }
+    free(card3);
+    fx_leak_index_free(&li);
+    fx_free(&ve3);
+    fx_free(&ve3i);
+    dev_decrypt = 0;
+    dev_close(&d);
+    free(card);
+}
+
+/* A card holding `img` is refused with `want` by a device with the class key
+ * (unless dev_decrypt was cleared), nothing copied, v1 running. */
+static void enc_refused(const struct fx_image *img, size_t len, int want, const char *what,
+                        const struct fx_leak_index *li)
+{
+    uint8_t *card = make_card(img->bytes, len, "update.bin");
+    CHECK(card != NULL);
+    if (card)
+        expect_refused_li(card, want, what, li);
+    free(card);
+}
+
+static void test_encrypted_refused(void)
+{
+    if (!have_tools)
+        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
+    struct ferry_sign_params p = fx_params(&fx0, 2, 0, 0, 3);
+    dev_decrypt = 1;
+    /* Encrypted for another device class's key. */
+    struct fx_image img = fx_make_enc(&fx0.key, &p, &fx0.other_class_key, 24000, 2);
+    enc_refused(&img, img.len, FERRY_E_IMG_ENC_KEY, "another class key", &ve2_leak);
+    fx_free(&img);
+
+    /* Signed with a wrapped key that does not unwrap (the vendor's tool got
+     * it wrong, or it was altered before signing). */
+    struct ferry_host_enc enc;
+    if (ferry_host_enc_new(fx0.class_key.pub, &enc) != 0)
+        exit(2);
+    enc.wrapped[5] ^= 0x20;
+    p.enc = &enc;
+    img = fx_make_with(&fx0.key, &p, 24000, 2);
+    ferry_host_enc_wipe(&enc);
+    p.enc = NULL;
+    enc_refused(&img, img.len, FERRY_E_IMG_KEYWRAP, "wrapped key that does not unwrap", &ve2_leak);
+    fx_free(&img);
+
+    /* The wrapped key (TLV 0x8005) altered after signing: the header is
+     * signed, so the digest no longer matches. */
+    struct fx_image bad = {malloc(ve2.len), ve2.len};
+    memcpy(bad.bytes, ve2.bytes, ve2.len);
+    uint32_t w = fx_wrap_offset(&bad);
+    CHECK(w != 0);
+    bad.bytes[w + 3] ^= 1;
+    enc_refused(&bad, bad.len, FERRY_E_IMG_DIGEST, "tampered wrapped key", &ve2_leak);
+    bad.bytes[w + 3] ^= 1;
+
+    /* One ciphertext byte. */
+    uint32_t hs = (uint32_t)(bad.bytes[6] | bad.bytes[7] << 8);
+    bad.bytes[hs + 777] ^= 0x10;
+    enc_refused(&bad, bad.len, FERRY_E_IMG_CIPHERTEXT, "tampered ciphertext", &ve2_leak);
+    bad.bytes[hs + 777] ^= 0x10;
+    fx_free(&bad);
+
+    /* Truncated. */
+    enc_refused(&ve2, ve2.len - 100, FERRY_E_IMG_TRUNCATED, "truncated", &ve2_leak);
+
+    /* A device without the class key. */
+    dev_decrypt = 0;
+    enc_refused(&ve2, ve2.len, FERRY_E_IMG_ENC_KEY, "no class key on the device", &ve2_leak);
+
+    /* A device that requires encryption, and a plain update.bin. */
+    dev_decrypt = 1;
+    dev_require_enc = 1;
+    enc_refused(&v2, v2.len, FERRY_E_IMG_PLAIN, "plain image, encryption required", NULL);
+    dev_require_enc = 0;
+    dev_decrypt = 0;
+}
+
 /* 1 if the last operation in the status area is a finished revert of `img`:
  * it was installed, its trial did not confirm, and it was taken out again. */
 static int trial_reverted(struct dev *d, const struct fx_image *img)
@@ -615,13 +816,19 @@ static int trial_reverted(struct dev *d, const struct fx_image *img)
 }
 
 /* Runs cycles until one completes without a cut, then two more; checks the
- * device booted in every completed cycle. Returns 0 when the final state is
- * v2 running and confirmed. */
-static int settle(struct dev *d, int *unbootable)
+ * device booted in every completed cycle, and with `li` that no plaintext
+ * lay on the card or outside the primary after any cycle, cut or not
+ * (counted in *leaked). Returns 0 when the final state is `want` (the
+ * update's installed form) running and confirmed. */
+static int settle(struct dev *d, const struct fx_image *want, const struct fx_leak_index *li,
+                  int *unbootable, int *leaked)
 {
     int done = 0;
     for (int i = 0; i < 8 && done < 3; i++) {
-        if (cycle(d) == CYCLE_CUT) {
+        enum cycle_end end = cycle(d);
+        if (li && leaks(d, li, end == CYCLE_CUT ? "after a cut" : "after a boot"))
+            (*leaked)++;
+        if (end == CYCLE_CUT) {
             power_back(d);
             continue;
         }
@@ -629,14 +836,19 @@ static int settle(struct dev *d, int *unbootable)
             (*unbootable)++;
         done++;
     }
-    return running(d, &v2) ? 0 : -1;
+    return running(d, want) ? 0 : -1;
 }
 
-static void test_power_cuts(void)
+/*
+ * Power cut at every flash operation and every card block write of a whole
+ * update from a card holding `file` (stored form), each both between and
+ * torn, then reboots until the device settles on `want` (installed form).
+ * `li`: the plaintext to look for after every cycle (NULL: a plain image).
+ */
+static void power_cuts(const struct fx_image *file, const struct fx_image *want,
+                       const struct fx_leak_index *li)
 {
-    if (!have_tools)
-        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
-    uint8_t *card = make_card(v2.bytes, v2.len, "update.bin");
+    uint8_t *card = make_card(file->bytes, file->len, "update.bin");
     if (!card)
         return;
     struct dev d;
@@ -659,6 +871,7 @@ static void test_power_cuts(void)
     CHECK(card_writes > 0);
 
     unsigned runs = 0, failures = 0, unbootable = 0, pending_left = 0, trial_reverts = 0;
+    int leaked = 0;
     for (int torn = 0; torn <= 1; torn++) {
         for (uint64_t i = 0; i < flash_ops; i++) {
             dev_open(&d, card, 0);
@@ -667,10 +880,10 @@ static void test_power_cuts(void)
             sim_board_arm_cut(&d.fx.board, i, torn ? FERRY_SIM_CUT_TORN : FERRY_SIM_CUT_BETWEEN,
                               i * 31 + 7);
             int in_trial = i + 2 >= trial_ops_end && i < trial_ops_end;
-            if (settle(&d, (int *)&unbootable) != 0 && in_trial && running(&d, &v1) &&
-                trial_reverted(&d, &v2)) {
+            if (settle(&d, want, li, (int *)&unbootable, &leaked) != 0 && in_trial &&
+                running(&d, &v1) && trial_reverted(&d, file)) {
                 trial_reverts++;
-            } else if (!running(&d, &v2)) {
+            } else if (!running(&d, want)) {
                 failures++;
                 fprintf(stderr, "  flash cut %s at op %llu: v2 not running (card: %s, boot: %s)\n",
                         torn ? "torn" : "between", (unsigned long long)i,
@@ -684,7 +897,7 @@ static void test_power_cuts(void)
         for (uint64_t j = 0; j < card_writes; j++) {
             dev_open(&d, card, 0);
             sd_model_arm_cut(d.card, j, torn, j * 17 + 3);
-            if (settle(&d, (int *)&unbootable) != 0) {
+            if (settle(&d, want, li, (int *)&unbootable, &leaked) != 0) {
                 failures++;
                 fprintf(stderr, "  card cut %s at write %llu: v2 not running\n",
                         torn ? "torn" : "between", (unsigned long long)j);
@@ -700,14 +913,34 @@ static void test_power_cuts(void)
         }
     }
     printf("  power cuts: %u runs (%llu flash ops, %llu card writes, x2 modes), %u failed, "
-           "%u unbootable cycles, %u cards still holding update.bin, %u trial resets reverted\n",
+           "%u unbootable cycles, %u cards still holding update.bin, %u trial resets reverted%s\n",
            runs, (unsigned long long)flash_ops, (unsigned long long)card_writes, failures,
-           unbootable, pending_left, trial_reverts);
+           unbootable, pending_left, trial_reverts, li ? ", encrypted" : "");
+    if (li)
+        printf("  plaintext found after %d cycles\n", leaked);
     CHECK(trial_reverts <= 4);
     CHECK_EQ(failures, 0);
     CHECK_EQ(unbootable, 0);
     CHECK_EQ(pending_left, 0);
+    CHECK_EQ(leaked, 0);
     free(card);
+}
+
+static void test_power_cuts(void)
+{
+    if (!have_tools)
+        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
+    power_cuts(&v2, &v2, NULL);
+}
+
+/* The same with an encrypted update.bin and the class key on the device. */
+static void test_power_cuts_encrypted(void)
+{
+    if (!have_tools)
+        SKIP("mkfs.fat or mcopy not installed (dosfstools, mtools)");
+    dev_decrypt = 1;
+    power_cuts(&ve2, &ve2i, &ve2_leak);
+    dev_decrypt = 0;
 }
 
 int main(int argc, char **argv)
@@ -733,6 +966,11 @@ int main(int argc, char **argv)
     v1 = fx_make(&fx0, 1, 0, 0, 3, 20000, 1);
     v2 = fx_make(&fx0, 2, 0, 0, 3, 24000, 2);
     v3 = fx_make(&fx0, 3, 0, 0, 4, 9000, 3);
+    struct ferry_sign_params pe = fx_params(&fx0, 2, 0, 0, 3);
+    ve2 = fx_make_enc(&fx0.key, &pe, &fx0.class_key, 24000, 2); /* v2's payload, encrypted */
+    ve2i = fx_installed(&fx0, &ve2);
+    const struct fx_image *plain = &ve2i;
+    fx_leak_index_init(&ve2_leak, &plain, 1);
 
     RUN(test_install);
     RUN(test_no_card);
@@ -744,11 +982,17 @@ int main(int argc, char **argv)
     RUN(test_revoked_key);
     RUN(test_read_only);
     RUN(test_resume_mark);
+    RUN(test_encrypted_install);
+    RUN(test_encrypted_refused);
     RUN(test_power_cuts);
+    RUN(test_power_cuts_encrypted);
 
     fx_free(&v1);
     fx_free(&v2);
     fx_free(&v3);
+    fx_free(&ve2);
+    fx_free(&ve2i);
+    fx_leak_index_free(&ve2_leak);
     fx_close(&fx0);
     return check_done();
 }

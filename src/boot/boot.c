@@ -542,8 +542,11 @@ static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int pr
 }
 
 /* *differ = 1 unless the first `limit` bytes of primary unit `unit` equal
- * the bytes of staging[D..] behind it (a read that fails counts as differ). */
-static int same_unit(struct boot_run *r, uint32_t unit, uint32_t limit, int *differ)
+ * the bytes of staging[D..] behind it (a read that fails counts as differ).
+ * `x`: the transform of the image staging holds there (an encrypted image's
+ * stored form against its installed form in the primary), or none. */
+static int same_unit(struct boot_run *r, uint32_t unit, uint32_t limit,
+                     const struct ferry_swap_crypt *x, int *differ)
 {
     const struct ferry_boot_config *cfg = r->cfg;
     uint32_t off, len, d = ferry_staging_image_offset(&cfg->primary, &cfg->staging);
@@ -557,6 +560,8 @@ static int same_unit(struct boot_run *r, uint32_t unit, uint32_t limit, int *dif
         err = ferry_area_read(&cfg->primary, off + pos, cfg->buf, n);
         if (!err)
             err = ferry_area_read(&cfg->staging, d + off + pos, cfg->buf + half, n);
+        if (!err)
+            ferry_swap_crypt_chunk(x, off + pos, cfg->buf + half, n);
         if (!err && memcmp(cfg->buf, cfg->buf + half, n) != 0)
             return 0;
     }
@@ -621,26 +626,75 @@ static int resume(struct boot_run *r, struct ferry_boot_result *res, int *decide
      * image stand there. An intact staged image before then means the claim
      * is false, and resuming it would destroy that image. */
     int doubt = !staged_err && r->st.steps_done + 2 < 2 * r->st.units;
-    if (!staged_err && r->st.steps_done + 2 == 2 * r->st.units) {
-        /* Redoing the save of unit 0 rewrites staging[D..] with primary unit
-         * 0: harmless only if those are the bytes already there. */
-        err = same_unit(r, 0, UINT32_MAX, &doubt);
-        if (err)
-            return err;
-    }
-    if (doubt) {
-        *decided = 1;
-        return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
-    }
     struct ferry_swap_plan plan;
     err = ferry_boot_crypt_resume(r->cfg, &r->policy, FERRY_SWAP_BACKWARD, r->st.hdr.region,
                                   r->st.steps_done, NULL, &r->cipher[0], &r->cipher[1], &plan);
-    if (!err)
-        err = run_revert(r, &plan);
+    if (err)
+        return err;
+    if (!staged_err && r->st.steps_done + 2 == 2 * r->st.units) {
+        /* Redoing the save of unit 0 rewrites staging[D..] with primary unit
+         * 0 (in its stored form: through the outgoing transform): harmless
+         * only if those are the bytes already there. An outgoing image that
+         * is not proven would be erased there instead: never harmless. */
+        doubt = 1;
+        if (!plan.discard_out)
+            err = same_unit(r, 0, UINT32_MAX, &plan.out, &doubt);
+        if (err) {
+            ferry_boot_crypt_close_plan(r->cfg, &plan);
+            return err;
+        }
+    }
+    if (doubt) {
+        ferry_boot_crypt_close_plan(r->cfg, &plan);
+        *decided = 1;
+        return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
+    }
+    err = run_revert(r, &plan);
     ferry_boot_crypt_close_plan(r->cfg, &plan);
     if (!err)
         res->action = FERRY_BOOT_REVERTED;
     return err;
+}
+
+/*
+ * A revert under way while the primary still verifies as the image it moves
+ * out (`hdr.out_digest`): the backward swap starts with the last units, and
+ * when the backup is larger than the trial image those lie past the trial
+ * image's end, so restoring them leaves it intact (docs/powercut.md,
+ * revert-shrink). The claimed progress is believed only when the image it
+ * moves in verifies, read through the swap view where the progress has each
+ * of its units (restored ones in the primary, the rest in staging); then the
+ * revert is resumed and *resumed = 1. Otherwise nothing is written and the
+ * caller applies rule 2.
+ */
+static int resume_revert_past_out(struct boot_run *r, struct ferry_boot_result *res, int *resumed)
+{
+    const struct ferry_boot_config *cfg = r->cfg;
+    struct ferry_swap_plan plan;
+    struct ferry_swap_view v;
+    struct judged bj;
+    *resumed = 0;
+    int err = ferry_boot_crypt_resume(cfg, &r->policy, FERRY_SWAP_BACKWARD, r->st.hdr.region,
+                                      r->st.steps_done, NULL, &r->cipher[0], &r->cipher[1], &plan);
+    if (err)
+        return err;
+    err = ferry_swap_view_init(&v, cfg, FERRY_SWAP_BACKWARD, r->st.hdr.region, r->st.steps_done, 0,
+                               &plan.in);
+    if (!err) {
+        err = runnable_parsed(r, &v.area, &bj, ferry_image_parse(&v.area, FERRY_PARSE_PRIMARY, &bj.info));
+        if (!fatal(err) && (err || memcmp(bj.info.digest, r->st.hdr.in_digest, 32) != 0))
+            err = FERRY_E_NOT_FOUND;
+    }
+    if (!err) {
+        ev(r, FERRY_EV_REVERT_RESUME, 0, NULL);
+        err = run_revert(r, &plan);
+        if (!err) {
+            res->action = FERRY_BOOT_REVERTED;
+            *resumed = 1;
+        }
+    }
+    ferry_boot_crypt_close_plan(cfg, &plan);
+    return fatal(err) || *resumed ? err : 0;
 }
 
 /*
@@ -662,28 +716,29 @@ static int finish_arrived(struct boot_run *r, const struct ferry_image_info *pri
     if (err)
         return err;
     int run_rest = r->st.hdr.op == FERRY_OP_INSTALL && r->st.steps_done >= 2 * img_units;
-    if (r->st.hdr.op == FERRY_OP_INSTALL && r->st.steps_done + 1 == 2 * img_units) {
-        /* The install of the image's last unit was cut after its bytes
-         * landed (a torn program past the image's end may have left
-         * unreadable words there). Redo it only from a source that holds
-         * exactly the verified bytes, so the redo cannot change them. */
-        uint32_t off, len;
-        int differ = 1;
-        err = ferry_swap_unit(&cfg->primary, &cfg->staging, img_units - 1, &off, &len);
-        if (!err)
-            err = same_unit(r, img_units - 1, prim->total_size - off, &differ);
-        if (err)
-            return err;
-        run_rest = !differ;
-    }
-    if (run_rest) {
-        *wrote = 1; /* the primary was written: what runs must be verified again */
+    int last_cut = r->st.hdr.op == FERRY_OP_INSTALL && r->st.steps_done + 1 == 2 * img_units;
+    if (run_rest || last_cut) {
         struct ferry_swap_plan plan;
         err = ferry_boot_crypt_resume(cfg, &r->policy, FERRY_SWAP_FORWARD, r->st.hdr.region,
                                       r->st.steps_done, prim, &r->cipher[0], &r->cipher[1], &plan);
-        if (!err)
+        if (!err && last_cut) {
+            /* The install of the image's last unit was cut after its bytes
+             * landed (a torn program past the image's end may have left
+             * unreadable words there). Redo it only from a source that holds
+             * exactly the verified bytes (through the image's transform), so
+             * the redo cannot change them. */
+            uint32_t off, len;
+            int differ = 1;
+            err = ferry_swap_unit(&cfg->primary, &cfg->staging, img_units - 1, &off, &len);
+            if (!err)
+                err = same_unit(r, img_units - 1, prim->total_size - off, &plan.in, &differ);
+            run_rest = !differ;
+        }
+        if (!err && run_rest) {
+            *wrote = 1; /* the primary was written: what runs must be verified again */
             err = ferry_swap_run(cfg, FERRY_SWAP_FORWARD, r->st.hdr.region, r->st.steps_done,
                                  mark_step, r, &plan);
+        }
         ferry_boot_crypt_close_plan(cfg, &plan);
         if (err)
             return err;
@@ -776,6 +831,19 @@ static int boot(struct boot_run *r, const struct ferry_boot_config *cfg,
     if (op == FERRY_OP_NONE)
         return stable_boot(r, res, prim_err, &prim, NULL);
 
+    if (!r->st.done && prim_err == 0 && op == FERRY_OP_REVERT && r->st.steps_done > 0 &&
+        memcmp(prim.info.digest, r->st.hdr.out_digest, 32) == 0) {
+        int resumed = 0;
+        err = resume_revert_past_out(r, res, &resumed);
+        if (err)
+            return err;
+        if (resumed) {
+            prim_err = runnable(r, &cfg->primary, &prim);
+            if (fatal(prim_err))
+                return prim_err;
+            return stable_boot(r, res, prim_err, &prim, r->st.hdr.out_digest);
+        }
+    }
     if (!r->st.done && prim_err == 0 && memcmp(prim.info.digest, r->st.hdr.in_digest, 32) != 0)
         /* Rule 2: the claimed progress is not believed. */
         return op == FERRY_OP_INSTALL ? stable_boot(r, res, 0, &prim, NULL)

@@ -11,6 +11,7 @@
 #include "ferry/card_update.h"
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
+#include "boot_crypt_priv.h"
 #include "card_priv.h"
 #include "status_priv.h"
 
@@ -131,6 +132,13 @@ static int judge(struct card_run *r, const struct ferry_image_info *img, int *ap
         return FERRY_E_IMG_CLASS;
     if (img->total_size > cfg->primary.size || img->total_size > r->staged.size)
         return FERRY_E_IMG_TOO_BIG;
+    /* Encrypted images (docs/encryption.md): refused here for the reasons
+     * ferry_boot() would refuse them staged, before anything is hashed. */
+    if (cfg->require_encrypted && !(img->flags & FERRY_IMG_F_ENCRYPTED))
+        return FERRY_E_IMG_PLAIN;
+    int uerr = ferry_boot_crypt_usable(cfg, img);
+    if (uerr)
+        return uerr;
     int perr = ferry_image_parse(&cfg->primary, FERRY_PARSE_PRIMARY, &prim);
     if (perr == FERRY_E_IO || perr == FERRY_E_POWER_LOSS)
         return perr;
@@ -155,21 +163,60 @@ static int judge(struct card_run *r, const struct ferry_image_info *img, int *ap
     return 0;
 }
 
+/*
+ * 0 if `a` [0, protected_size) holds what `img` was verified with: a plain
+ * image's trailer digest covers all of it; an encrypted image's (stored form)
+ * covers the header, and the ciphertext payload hashes to its signed
+ * ciphertext digest. FERRY_E_IMG_DIGEST, FERRY_E_IMG_CIPHERTEXT, read errors.
+ */
+static int holds_verified(struct card_run *r, const struct ferry_area *a,
+                          const struct ferry_image_info *img)
+{
+    int enc = (img->flags & FERRY_IMG_F_ENCRYPTED) != 0;
+    uint32_t head = enc ? img->header_size : img->protected_size;
+    uint8_t digest[32];
+    int err = ferry_area_sha256(a, 0, head, r->work, r->work_len, digest);
+    if (err)
+        return err;
+    if (ferry_ct_memcmp(digest, img->digest, 32) != 0)
+        return FERRY_E_IMG_DIGEST;
+    if (!enc)
+        return 0;
+    err = ferry_area_sha256(a, head, img->payload_size, r->work, r->work_len, digest);
+    if (err)
+        return err;
+    return ferry_ct_memcmp(digest, img->cipher_digest, 32) != 0 ? FERRY_E_IMG_CIPHERTEXT : 0;
+}
+
+/* An encrypted image whose content key does not open with this device's
+ * class key would be staged only to be refused by ferry_boot() (and the card
+ * marked applied): FERRY_E_IMG_KEYWRAP now instead. The key is closed again
+ * at once; the install opens it anew. 0 for a plain image. */
+static int key_opens(const struct ferry_boot_config *cfg, const struct ferry_image_info *img)
+{
+    ferry_cipher c;
+    struct ferry_swap_crypt x;
+    memset(&c, 0, sizeof c);
+    int err = ferry_boot_crypt_open(cfg, img, &c, &x);
+    if (!err)
+        ferry_boot_crypt_close(cfg, &x);
+    return err;
+}
+
 /* 1 if staging [D..] already holds `img`, complete and intact. */
 static int already_staged(struct card_run *r, const struct ferry_image_info *img)
 {
     struct ferry_image_info st;
-    uint8_t digest[32];
     int err = ferry_image_parse(&r->staged, FERRY_PARSE_SLOT, &st);
     if (err == FERRY_E_IO || err == FERRY_E_POWER_LOSS)
         return err;
     if (err || st.total_size != img->total_size || memcmp(st.digest, img->digest, 32) != 0 ||
         memcmp(st.key_id, img->key_id, 32) != 0 || memcmp(st.signature, img->signature, 64) != 0)
         return 0;
-    err = ferry_area_sha256(&r->staged, 0, img->protected_size, r->work, r->work_len, digest);
-    if (err)
-        return err;
-    return ferry_ct_memcmp(digest, img->digest, 32) == 0;
+    err = holds_verified(r, &r->staged, img);
+    if (err == FERRY_E_IMG_DIGEST || err == FERRY_E_IMG_CIPHERTEXT)
+        return 0;
+    return err ? err : 1;
 }
 
 /* Erases whole sectors of staging [D..] from *erased_to until `end` is covered. */
@@ -230,12 +277,9 @@ static int check_and_mark(struct card_run *r, const struct ferry_image_info *img
     struct ferry_flash dev = {&ov_ops, &ov, &geo};
     struct ferry_area copy_area = {&dev, 0, img->total_size};
     struct ferry_image_info check;
-    uint8_t digest[32];
-    int err = ferry_area_sha256(&copy_area, 0, img->protected_size, r->work, r->work_len, digest);
+    int err = holds_verified(r, &copy_area, img);
     if (err)
-        return err;
-    if (ferry_ct_memcmp(digest, img->digest, 32) != 0)
-        return FERRY_E_IMG_DIGEST; /* the card or the flash changed bytes on the way */
+        return err; /* the card or the flash changed bytes on the way */
     /* The trailer is not covered by the digest: compare all of it, so that
      * what ferry_boot() verifies is exactly what was verified here. */
     err = ferry_image_parse(&copy_area, FERRY_PARSE_FILE, &check);
@@ -290,6 +334,8 @@ int ferry_card_stage(const struct ferry_boot_config *cfg, struct ferry_fat *fs,
         return err;
     }
     err = ferry_image_verify(&v.area, &res->image, &r.policy, r.work, r.work_len);
+    if (!err)
+        err = key_opens(cfg, &res->image);
     if (err)
         return err;
     int staged = already_staged(&r, &res->image);
