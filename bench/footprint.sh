@@ -3,13 +3,18 @@
 # Footprint and speed of the mps2-an385 bootloader (Cortex-M3), written to
 # bench/footprint.md:
 #   - flash size (arm-none-eabi-size) of every bootloader configuration:
-#     console on/off x the four BearSSL P-256 implementations;
+#     console on/off x the four BearSSL P-256 implementations, and the
+#     decrypting bootloaders (ferry-boot-enc-*);
 #   - stack high-water mark of each: the bootloader paints its stack at reset,
 #     the demo app (which never touches the bootloader's RAM) measures it,
-#     after a plain boot and after an update boot (verify + swap + trial);
+#     after a plain boot and after an update boot (verify + swap + trial; for
+#     a decrypting bootloader, of the encrypted app-v2-enc.img);
 #   - instructions to verify a 256 KiB image on the target (hash, signature,
 #     the whole ferry_image_verify), timed with the CMSDK timer under
-#     QEMU -icount shift=0 (1 instruction = 1 ns, 40 per 25 MHz tick).
+#     QEMU -icount shift=0 (1 instruction = 1 ns, 40 per 25 MHz tick);
+#   - instructions of a whole normal boot and update boot with 256 KiB
+#     images, plain and encrypted (the bench-boot-* bootloaders), timed the
+#     same way.
 #
 #   bench/footprint.sh [--fw DIR] [--ferry PATH] [--out FILE]
 #
@@ -23,7 +28,7 @@ while [ $# -gt 0 ]; do
     --fw) fw=$2; shift 2 ;;
     --ferry) ferry=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "footprint: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -99,6 +104,29 @@ for console in silent uart; do
       "$target" >>"$sizes"
   done
 done
+# The decrypting bootloaders; their update boot installs app-v2-enc.img.
+for v in silent-prime15 silent-p256m31 uart-p256m31; do
+  console=${v%%-*} c=${v#*-}
+  elf="$fw/ferry-boot-enc-$v.elf"
+  # shellcheck disable=SC2046 # three numbers
+  set -- $(arm-none-eabi-size "$elf" | awk 'NR == 2 {print $1, $2, $3}')
+  text=$1 data=$2 bss=$3
+  flash_bytes=$((text + data))
+  merge --primary-image "$fw/app-v1.img"
+  plain=$(boot "$elf" | hwm)
+  merge --staging-image "$fw/app-v2-enc.img"
+  update=$(boot "$elf" | hwm)
+  rm -f "$flash"
+  if [ -z "$plain" ] || [ -z "$update" ]; then
+    echo "footprint: $elf did not boot the demo app" >&2
+    exit 1
+  fi
+  label=$([ "$console" = uart ] && echo "console, decrypting" || echo "no console, decrypting")
+  target=$([ "$flash_bytes" -le 10240 ] && echo "yes" || echo "no (+$((flash_bytes - 10240)))")
+  printf '| %s | %s | %d | %d.%d | %d | %d | %d | %s |\n' "$label" "$c" "$flash_bytes" \
+    $((flash_bytes / 1024)) $(((flash_bytes % 1024) * 10 / 1024)) "$bss" "$plain" "$update" \
+    "$target" >>"$sizes"
+done
 
 # ---- verification speed on a 256 KiB image -----------------------------------
 python3 -c "import random, sys; sys.stdout.buffer.write(random.Random(7).randbytes(256 * 1024))" \
@@ -120,6 +148,79 @@ for c in $variants; do
   printf '| %s | %d | %d | %d | %d |\n' "$c" "$sha" "$sig" "$all" $((all / 25000)) >>"$speed"
 done
 protected=$(sed -n 's/^\[bench\] sha256 bytes=\([0-9]*\) .*/\1/p' "$work/bench.txt")
+
+# ---- whole boots with 256 KiB images, plain and encrypted ----------------------
+# v1 and v2 are the demo apps padded to a 256 KiB payload with seeded bytes;
+# each is signed plain and encrypted for the build's class key. A primary
+# holding an encrypted image holds its installed form (plaintext payload),
+# as after an install. Each update boot starts from a fresh flash: the
+# primary image, confirmed, and the staged one at D.
+python3 - "$fw" "$work" <<'PY'
+import os, random, sys
+fw, work = sys.argv[1], sys.argv[2]
+for major in (1, 2):
+    data = open(os.path.join(fw, "app-v%d.bin" % major), "rb").read()
+    data += random.Random(major).randbytes(256 * 1024 - len(data))
+    with open(os.path.join(work, "boot-v%d.bin" % major), "wb") as f:
+        f.write(data)
+PY
+for major in 1 2; do
+  "$ferry" sign -k "$FERRY_KEY" --vendor "$FERRY_VENDOR" --device-class "$FERRY_DEVICE_CLASS" \
+    --version "$major.0.0" --header-size "$BOARD_HEADER_SIZE" "$work/boot-v$major.bin" \
+    "$work/boot-v$major-plain.img" >/dev/null
+  "$ferry" sign -k "$FERRY_KEY" --vendor "$FERRY_VENDOR" --device-class "$FERRY_DEVICE_CLASS" \
+    --version "$major.0.0" --header-size "$BOARD_HEADER_SIZE" --encrypt "$FERRY_CLASS_PUB" \
+    "$work/boot-v$major.bin" "$work/boot-v$major-enc.img" >/dev/null
+done
+# The installed form, made by the QEMU tests' own helper (tests/qemu/qemu_test.py).
+python3 - "$root/tests/qemu" "$work" <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import qemu_test as t
+w = sys.argv[2]
+stored = open(os.path.join(w, "boot-v1-enc.img"), "rb").read()
+payload = open(os.path.join(w, "boot-v1.bin"), "rb").read()
+with open(os.path.join(w, "boot-v1-installed.img"), "wb") as f:
+    f.write(t.installed_form(stored, payload))
+PY
+boots="$work/boots.md"
+form() { [ "$1" = enc ] && echo encrypted || echo plain; }
+# boot_row CODE PREFIX LABEL PRIMARY STAGED: PRIMARY and STAGED are plain or enc.
+boot_row() {
+  elf="$fw/bench-boot-$2$1.elf"
+  primary=$([ "$4" = enc ] && echo installed || echo plain)
+  merge --primary-image "$work/boot-v1-$primary.img"
+  boot "$elf" >"$work/boot.txt"
+  normal=$(field normal_boot <"$work/boot.txt")
+  merge --staging-image "$work/boot-v2-$5.img"
+  boot "$elf" >"$work/boot.txt"
+  update=$(field update_boot <"$work/boot.txt")
+  stack=$(hwm <"$work/boot.txt")
+  rm -f "$flash"
+  if [ -z "$normal" ] || [ -z "$update" ] || [ -z "$stack" ]; then
+    echo "footprint: bench-boot-$2$1 with $4 -> $5 failed:" >&2
+    cat "$work/boot.txt" >&2
+    exit 1
+  fi
+  printf '| %s | %s | %s → %s | %d | %d | %d | %d |\n' "$1" "$3" "$(form "$4")" "$(form "$5")" \
+    "$normal" "$update" $((update / 25000)) "$stack" >>"$boots"
+  last_normal=$normal last_update=$update
+  [ "$stack" -le "$deepest" ] || deepest=$stack
+}
+deepest=0
+enc_cost="" key_cost=""
+for c in p256m31 prime15; do
+  boot_row "$c" "" "plain" plain plain
+  plain_normal=$last_normal plain_update=$last_update
+  boot_row "$c" "enc-" "decrypting" plain plain
+  key_cost="$key_cost${key_cost:+, }$c $((last_normal - plain_normal)) and $((last_update - plain_update))"
+  base=$last_update
+  boot_row "$c" "enc-" "decrypting" plain enc
+  one=$last_update
+  boot_row "$c" "enc-" "decrypting" enc enc
+  # What one encrypted image moved by the swap adds, from each step.
+  enc_cost="$enc_cost${enc_cost:+, }$c $((one - base)) and $((last_update - one))"
+done
 
 # ---- where the bytes go, smallest configuration -------------------------------
 # From the map file of the same configuration linked without LTO (LTO inlines
@@ -172,16 +273,20 @@ Every bootloader here does the same job: P-256 signature verification, swap inst
 previous image kept, trial boot with the CMSDK watchdog, revert, power-cut recovery (the
 status area), layout checks on every boot. They differ only in the console (one UART line per
 boot event, and the boot record handed to the application: docs/boot-record.md, 536 bytes of
-flash and 116 of RAM) and in which BearSSL P-256 code they link.
+flash and 116 of RAM) and in which BearSSL P-256 code they link. The decrypting ones
+(\`ferry-boot-enc-*\`, docs/encryption.md) also install encrypted images: the class key built
+in, AES-128-CTR (BearSSL's constant-time \`aes_ct\`), the ECIES key unwrap (HKDF, AES key wrap,
+ECDH with \`br_ec_prime_i15\` whatever the verifier's P-256 code), the decrypting and
+re-encrypting swap.
 
 ## Flash and RAM
 
-Flash is \`text + data\` of the ELF (what \`ferry merge\` pads to the 32 KiB fixed size). RAM
+Flash is \`text + data\` of the ELF (what \`ferry merge\` pads to the 64 KiB fixed size). RAM
 is \`bss\` (1 KiB of it is the copy buffer) plus the stack. The stack high-water mark is
-measured on the target: the reset handler paints the 8 KiB stack, the demo application
+measured on the target: the reset handler paints the 12 KiB stack, the demo application
 (whose RAM is elsewhere) finds the deepest overwritten word. "plain" is a boot that verifies
 the confirmed image and starts it; "update" verifies a staged image, swaps it in and starts it
-on trial.
+on trial (for a decrypting bootloader: the encrypted app-v2-enc.img over the plain v1).
 
 | console | P-256 code | flash bytes | KiB | bss | stack, plain | stack, update | <= 10 KiB |
 |---|---|---:|---:|---:|---:|---:|---|
@@ -233,6 +338,37 @@ The hash costs about $(( $(sed -n '1s/^| [a-z0-9]* | \([0-9]*\) .*/\1/p' "$speed
 two images (the running one, then the staged one; every decision rests on bytes verified in
 that boot) and hashes the installed copy while it writes it; a plain boot verifies the primary
 image once.
+
+## Whole boots with 256 KiB images, plain and encrypted
+
+Instructions from the start of the bootloader's body to the jump (\`bench-boot-*\`: the
+bootloader with a report that prints only the count, \`boot_report_bench.c\`), counted like the
+table above. v1 and v2 are the demo applications padded to a 256 KiB payload (1 KiB header):
+"normal boot" verifies v1 in the primary (an encrypted v1 in its installed form: plaintext,
+checked against its plaintext digest) and starts it; "update boot" verifies v1, verifies the
+staged v2 (an encrypted one: signature over the header, then its ciphertext digest), swaps
+them (258 KiB each way, in 4 KiB units; an encrypted v2 is decrypted on its way in, an encrypted v1
+encrypted again on its way out, each after its own key unwrap), hashes the installed copy and
+starts v2 on trial. The stack is the update boot's high-water mark.
+
+| P-256 code | bootloader | primary → staged | normal boot | update boot | update boot, ms @ 25 MHz | stack, update |
+|---|---|---|---:|---:|---:|---:|
+EOF
+  cat "$boots"
+  cat <<EOF
+
+The class key costs a plain image next to nothing. Instructions the decrypting bootloader
+takes beyond the plain one's, normal boot and update boot:
+$key_cost.
+
+An encrypted image costs nothing on a normal boot (its installed form is checked like a plain
+image). On an update boot each encrypted image the swap moves (in, decrypted, or out,
+encrypted again) adds its key unwrap (one P-256 scalar multiplication) and AES-128-CTR over its
+256 KiB payload. Instructions added by the first and by the second encrypted image:
+$enc_cost.
+
+The deepest stack in this table is $deepest of the $((BOARD_BOOT_STACK_SIZE)) bytes: the
+unwrap's scalar multiplication sits on top of the install's frames.
 EOF
 } >"$out"
 echo "footprint: wrote $out"

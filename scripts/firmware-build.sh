@@ -3,26 +3,29 @@
 # Builds the mps2-an385 firmware (bootloaders, signed demo apps, benchmark)
 # with the same core sources as the host build.
 #
-#   firmware-build.sh [--ferry PATH] [--out DIR] [--key KEY.pem]
+#   firmware-build.sh [--ferry PATH] [--out DIR] [--key KEY.pem] [--class-key CLASS.pem]
 #
 #   --ferry  the host 'ferry' tool (default: build it in build/firmware-host)
 #   --out    build directory (default: build/firmware); the products and
 #            layout.env land there, BearSSL's source in DIR/bearssl-src
 #   --key    signing key the bootloader trusts (default: a development key
 #            generated in DIR)
+#   --class-key  class key pair built into the decrypting bootloaders,
+#            ferry-boot-enc-* (default: a development class key generated in DIR)
 #
 # Exit status: 0 built; 77 a prerequisite is missing (the reason is printed
 # and written to DIR/SKIP: no cross compiler, BearSSL source unavailable);
 # 1 the build failed.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-ferry="" out="$root/build/firmware" key=""
+ferry="" out="$root/build/firmware" key="" class_key=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --ferry) ferry=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --key) key=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --class-key) class_key=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "firmware-build: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +59,10 @@ set -- -S "$root/port/mps2-an385" -B "$out" \
 if [ -n "$key" ]; then
   key=$(cd "$(dirname "$key")" && pwd)/$(basename "$key")
   set -- "$@" -DFERRY_SIGNING_KEY="$key"
+fi
+if [ -n "$class_key" ]; then
+  class_key=$(cd "$(dirname "$class_key")" && pwd)/$(basename "$class_key")
+  set -- "$@" -DFERRY_CLASS_KEY="$class_key"
 fi
 # The cross build must not inherit the host compiler (scripts/test.sh sets CC).
 env -u CC -u CFLAGS -u LDFLAGS cmake "$@" >"$out/configure.log" 2>&1 || {

@@ -29,8 +29,11 @@ add_test(NAME qemu.link_asserts
 set_tests_properties(qemu.link_asserts PROPERTIES
   FIXTURES_REQUIRED ferry_firmware SKIP_RETURN_CODE 77)
 
+# encrypted_update and encrypted_powercut boot the decrypting bootloader
+# (ferry-boot-enc-uart-p256m31).
 foreach(scenario fresh_boot update tampered watchdog_revert powercut powercut_revert
-                 app_alignment counter_advance counter_lock key_rotation)
+                 app_alignment counter_advance counter_lock key_rotation encrypted_update
+                 encrypted_powercut)
   add_test(NAME qemu.${scenario}
     COMMAND ${FERRY_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/qemu/qemu_test.py ${scenario}
             --fw ${FERRY_FW_DIR} --ferry $<TARGET_FILE:ferry> --work ${FERRY_QEMU_WORK}/${scenario})

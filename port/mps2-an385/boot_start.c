@@ -16,6 +16,8 @@
  *     raises it for a confirmed image;
  *   - key revocation: a second store with the same encoding next to it
  *     (docs/keys.md) holds the lowest key index still trusted;
+ *   - encrypted images: the class key of boot_class_key.h (built in for the
+ *     ferry-boot-enc-* bootloaders, none for the others);
  *   - right before the jump both stores are made read-only until the next
  *     reset with one MPU region (cortexm_mpu.h), so the application cannot
  *     erase or lower them. A board whose lock cannot be set stays in the
@@ -33,6 +35,7 @@
 #include "device_ids.h"
 #include "ferry/boot.h"
 #include "boot_handoff.h"
+#include "boot_class_key.h"
 #include "ferry/counter_flash.h"
 #include "ferry/errors.h"
 #include "psram_flash.h"
@@ -79,6 +82,7 @@ void boot_start(void (*before_boot)(const struct ferry_boot_config *cfg))
         .policy = {ferry_trusted_keys, ferry_trusted_key_count, vendor_id, class_id, 0},
         .counter = &counter.counter,
         .revocation = &revocation.counter,
+        .decrypt = boot_class_key(),
         .hooks = {0, feed, arm, boot_report_event},
         .buf = scratch,
         .buf_len = sizeof scratch,

@@ -16,7 +16,7 @@ set(BOARD_BOOT_SIZE       0x00010000) # 64 KiB: room for the card and decrypting
 # report its high-water mark.
 set(BOARD_BOOT_RAM_BASE   0x20000000)
 set(BOARD_BOOT_RAM_SIZE   0x00008000) # 32 KiB: .data, .bss, then the stack
-set(BOARD_BOOT_STACK_SIZE 0x00002000) # 8 KiB at the top of the boot RAM
+set(BOARD_BOOT_STACK_SIZE 0x00003000) # 12 KiB at the top of the boot RAM (an encrypted update needs 7.8 KiB)
 set(BOARD_APP_RAM_BASE    0x20010000)
 set(BOARD_APP_RAM_SIZE    0x00010000) # 64 KiB
 # The boot record (docs/boot-record.md): written by the bootloader right
