@@ -20,6 +20,7 @@ PACKAGES=(
   dpkg-dev                        # 'apt-get source bearssl/http-parser/jsmn' unpacks with dpkg-source
   dosfstools mtools               # FAT tests: mkfs.fat, fsck.fat and mcopy are the judges
   libp11-kit-dev softhsm2         # PKCS#11 token keys in ferry (p11-kit) and their tests on a software token
+  libssl-dev python3-cryptography-vectors  # P-256 tests: OpenSSL as a reference, NIST CAVP SigVer vectors
 )
 
 # The firmware compiles BearSSL and http-parser from Debian's source packages

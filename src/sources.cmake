@@ -9,7 +9,13 @@
 #   app      what an application links: confirm/trial, HTTP client, manifest, update agent
 #   storage  block devices, SD over SPI, FAT12/16/32
 #   card     the update.bin card flow (bootloader side) and the agent's download to a card
-#   crypto   the crypto seam's BearSSL backend
+#   crypto   the crypto seam's BearSSL backend: FERRY_CRYPTO_BASE_SRC (SHA-256, ferry_ct_memcmp)
+#            and FERRY_P256_BEARSSL_SRC (ferry_p256_verify over BearSSL, the default)
+#   p256     Ferry's own verify-only P-256 (docs/p256.md), not in FERRY_ALL_SRC: a build
+#            that picks it compiles, in place of FERRY_P256_BEARSSL_SRC, FERRY_P256_OWN_SRC
+#            (fastest: written-out field multiply, 2 KiB table of G) or
+#            FERRY_P256_OWN_SMALL_SRC (smallest: loops, no table); any pairing of one
+#            p256_fe_mul_*.c with one p256_gtab_*.c also works
 #   crypto_enc  encrypted images' crypto (ECIES unwrap, AES-CTR; include/ferry/crypto_enc.h):
 #            not part of FERRY_ALL_SRC; a build that offers encrypted images adds
 #            FERRY_CRYPTO_ENC_SRC next to FERRY_CRYPTO_SRC (it calls ferry_ct_memcmp)
@@ -18,7 +24,15 @@ foreach(part common boot app storage card)
   string(TOUPPER ${part} PART)
   file(GLOB FERRY_${PART}_SRC CONFIGURE_DEPENDS ${FERRY_SRC_DIR}/${part}/*.c)
 endforeach()
-set(FERRY_CRYPTO_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
+set(FERRY_CRYPTO_BASE_SRC ${FERRY_SRC_DIR}/crypto/bearssl.c)
+set(FERRY_P256_BEARSSL_SRC ${FERRY_SRC_DIR}/crypto/bearssl_p256.c)
+set(FERRY_CRYPTO_SRC ${FERRY_CRYPTO_BASE_SRC} ${FERRY_P256_BEARSSL_SRC})
+set(ferry_p256_core ${FERRY_SRC_DIR}/crypto/p256/p256_fe.c ${FERRY_SRC_DIR}/crypto/p256/p256_sc.c
+    ${FERRY_SRC_DIR}/crypto/p256/p256_point.c ${FERRY_SRC_DIR}/crypto/p256/p256_verify.c)
+set(FERRY_P256_OWN_SRC ${ferry_p256_core} ${FERRY_SRC_DIR}/crypto/p256/p256_fe_mul_comba.c
+    ${FERRY_SRC_DIR}/crypto/p256/p256_gtab_const.c)
+set(FERRY_P256_OWN_SMALL_SRC ${ferry_p256_core} ${FERRY_SRC_DIR}/crypto/p256/p256_fe_mul_loop.c
+    ${FERRY_SRC_DIR}/crypto/p256/p256_gtab_ram.c)
 # A bootloader that cannot decrypt links these before the core (they replace
 # boot/image_enc.c and boot/boot_crypt.c: encrypted images are refused).
 set(FERRY_BOOT_PLAIN_SRC ${FERRY_SRC_DIR}/boot/plain/image_enc_none.c

@@ -6,8 +6,8 @@
  * must be rejected; "acceptable" cases may go either way and are counted.
  *
  * Usage: test_wycheproof <shared dir>. The file is read in place from
- * <shared dir>/testvectors/wycheproof/; when it is absent the test says so
- * and skips.
+ * <shared dir>/testvectors/wycheproof/ (by wycheproof_reader.h, shared with
+ * test_p256.c); when it is absent the test says so and skips.
  *
  * ferry_p256_verify() takes exactly 64 signature bytes: a case whose
  * signature has another length cannot be expressed through the API, so it
@@ -21,186 +21,78 @@
 
 #include "check.h"
 #include "json_min.h"
+#include "wycheproof_reader.h"
 
 #include "ferry/crypto.h"
 #include "ferry/errors.h"
 
-#define VECTOR_FILE "testvectors/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json"
-
 static const char *shared_dir;
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-/* Decodes a hex string token into out; returns the byte count or -1. */
-static long tok_unhex(const struct json_tok *t, uint8_t *out, size_t cap)
-{
-    size_t i;
-
-    if (t->type != JSON_STRING || t->len % 2 != 0 || t->len / 2 > cap) {
-        return -1;
-    }
-    for (i = 0; i < t->len / 2; i++) {
-        int hi = hexval(t->start[2 * i]), lo = hexval(t->start[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return -1;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return (long)(t->len / 2);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 struct tally {
     unsigned total, valid_ok, invalid_rejected, invalid_by_length, acceptable_ok,
         acceptable_rejected;
 };
 
-/* One test case of a group whose key is `pub`. */
-static void run_case(const struct json_tok *toks, size_t tc, const uint8_t pub[65],
-                     struct tally *t)
+/* One test case (wycheproof_reader.h). */
+static void run_case(const struct wycheproof_case *c, void *ctx)
 {
-    long msg_i = json_get(toks, tc, "msg"), sig_i = json_get(toks, tc, "sig");
-    long res_i = json_get(toks, tc, "result"), id_i = json_get(toks, tc, "tcId");
-    static uint8_t msg[4096];
-    uint8_t sig[200], hash[32];
-    long msg_len, sig_len;
+    struct tally *t = ctx;
+    uint8_t hash[32];
     int rc = FERRY_E_IMG_SIGNATURE;
 
-    CHECK(msg_i > 0 && sig_i > 0 && res_i > 0 && id_i > 0);
-    if (msg_i <= 0 || sig_i <= 0 || res_i <= 0 || id_i <= 0) {
-        return;
-    }
-    msg_len = tok_unhex(&toks[msg_i], msg, sizeof msg);
-    sig_len = tok_unhex(&toks[sig_i], sig, sizeof sig);
-    CHECK(msg_len >= 0 && sig_len >= 0);
-    if (msg_len < 0 || sig_len < 0) {
-        return;
-    }
     t->total++;
-    ferry_sha256(msg, (size_t)msg_len, hash);
-    if (sig_len == 64) {
-        rc = ferry_p256_verify(pub, hash, sig);
+    ferry_sha256(c->msg, c->msg_len, hash);
+    if (c->sig_len == 64) {
+        rc = ferry_p256_verify(c->pub, hash, c->sig);
         CHECK(rc == FERRY_OK || rc == FERRY_E_IMG_SIGNATURE);
     }
-    if (json_eq(&toks[res_i], "valid")) {
+    if (c->result == WYCHEPROOF_VALID) {
         if (rc == FERRY_OK) {
             t->valid_ok++;
         } else {
-            fprintf(stderr, "tcId %.*s: valid signature rejected\n", (int)toks[id_i].len,
-                    toks[id_i].start);
+            fprintf(stderr, "tcId %ld: valid signature rejected\n", c->tc_id);
             CHECK(rc == FERRY_OK);
         }
-    } else if (json_eq(&toks[res_i], "invalid")) {
+    } else if (c->result == WYCHEPROOF_INVALID) {
         if (rc != FERRY_OK) {
             t->invalid_rejected++;
-            t->invalid_by_length += sig_len != 64;
+            t->invalid_by_length += c->sig_len != 64;
         } else {
-            fprintf(stderr, "tcId %.*s: invalid signature accepted\n", (int)toks[id_i].len,
-                    toks[id_i].start);
+            fprintf(stderr, "tcId %ld: invalid signature accepted\n", c->tc_id);
             CHECK(rc != FERRY_OK);
         }
+    } else if (rc == FERRY_OK) {
+        t->acceptable_ok++;
     } else {
-        CHECK(json_eq(&toks[res_i], "acceptable"));
-        if (rc == FERRY_OK) {
-            t->acceptable_ok++;
-        } else {
-            t->acceptable_rejected++;
-        }
+        t->acceptable_rejected++;
     }
 }
 
 static void test_wycheproof_p1363(void)
 {
     char path[4096];
-    char *text;
-    size_t len, cap, g, c;
-    struct json_tok *toks;
-    long n, groups, number;
+    long n, declared;
     struct tally t;
 
     if (shared_dir == NULL) {
         SKIP("no shared directory given on the command line");
     }
-    snprintf(path, sizeof path, "%s/%s", shared_dir, VECTOR_FILE);
-    text = read_file(path, &len);
-    if (text == NULL) {
+    snprintf(path, sizeof path, "%s/%s", shared_dir, WYCHEPROOF_P256_P1363);
+    memset(&t, 0, sizeof t);
+    n = wycheproof_read(path, run_case, &t, &declared);
+    if (n == WYCHEPROOF_ABSENT) {
         printf("SKIP %s: %s not found\n", __func__, path);
         check_tests_skipped++;
         return;
     }
-    cap = len / 2 + 16; /* every token takes at least two bytes of text */
-    toks = malloc(cap * sizeof *toks);
-    CHECK(toks != NULL);
-    n = json_parse(text, len, toks, cap);
     CHECK(n > 0);
-    groups = n > 0 ? json_get(toks, 0, "testGroups") : -1;
-    number = n > 0 ? json_get(toks, 0, "numberOfTests") : -1;
-    CHECK(groups > 0 && toks[groups].type == JSON_ARRAY);
-    CHECK(number > 0);
-    memset(&t, 0, sizeof t);
-    if (groups > 0 && number > 0) {
-        size_t gi = json_first((size_t)groups);
-        for (g = 0; g < toks[groups].children; g++, gi = toks[gi].next) {
-            long key = json_get(toks, gi, "publicKey");
-            long point = key > 0 ? json_get(toks, (size_t)key, "uncompressed") : -1;
-            long tests = json_get(toks, gi, "tests");
-            uint8_t pub[65];
-
-            CHECK(point > 0 && tests > 0);
-            if (point <= 0 || tests <= 0) {
-                continue;
-            }
-            CHECK_EQ(tok_unhex(&toks[point], pub, sizeof pub), 65);
-            size_t ci = json_first((size_t)tests);
-            for (c = 0; c < toks[tests].children; c++, ci = toks[ci].next) {
-                run_case(toks, ci, pub, &t);
-            }
-        }
-        CHECK_EQ(t.total, strtol(toks[number].start, NULL, 10));
-    }
+    CHECK_EQ(t.total, declared);
     CHECK(t.valid_ok > 0);
     CHECK(t.invalid_rejected > 0);
     printf("     %u cases: %u valid accepted, %u invalid rejected (%u by signature length), "
            "acceptable: %u accepted, %u rejected\n",
            t.total, t.valid_ok, t.invalid_rejected, t.invalid_by_length, t.acceptable_ok,
            t.acceptable_rejected);
-    free(toks);
-    free(text);
 }
 
 /* The JSON reader itself: what it accepts and rejects. */
