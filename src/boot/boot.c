@@ -162,7 +162,8 @@ static int runnable_parsed(const struct boot_run *r, const struct ferry_area *ar
     if (!err && info->security_counter < r->min_counter)
         err = FERRY_E_IMG_ROLLBACK;
     if (!err)
-        err = ferry_image_verify_proven(area, info, &r->policy, cfg->buf, cfg->buf_len, &proof);
+        err = ferry_image_verify_proven(area, info, &r->policy, cfg->buf, cfg->buf_len, NULL,
+                                        &proof);
     if (!err && proof != FERRY_IMAGE_PROOF)
         err = FERRY_E_IMG_SIGNATURE;
     if (!err && info->security_counter >= r->min_counter && proof == FERRY_IMAGE_PROOF)

@@ -571,22 +571,11 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len)
 {
     uint32_t proof = 0;
-    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, &proof);
+    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, NULL, &proof);
     if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
         return FERRY_E_IMG_SIGNATURE;
     }
     return rc;
-}
-
-static int verify_core(const struct ferry_area *area, const struct ferry_image_info *info,
-                       const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len,
-                       const struct ferry_image_digests *given, uint32_t *proof);
-
-int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
-                              const struct ferry_verify_policy *policy, uint8_t *buf,
-                              size_t buf_len, uint32_t *proof)
-{
-    return verify_core(area, info, policy, buf, buf_len, NULL, proof);
 }
 
 int ferry_image_verify_streamed(const struct ferry_area *area, const struct ferry_image_info *info,
@@ -597,16 +586,17 @@ int ferry_image_verify_streamed(const struct ferry_area *area, const struct ferr
     if (streamed == NULL) {
         return FERRY_E_INVAL;
     }
-    int rc = verify_core(area, info, policy, buf, buf_len, streamed, &proof);
+    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, streamed, &proof);
     if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
         return FERRY_E_IMG_SIGNATURE;
     }
     return rc;
 }
 
-static int verify_core(const struct ferry_area *area, const struct ferry_image_info *info,
-                       const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len,
-                       const struct ferry_image_digests *given, uint32_t *proof)
+int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
+                              const struct ferry_verify_policy *policy, uint8_t *buf,
+                              size_t buf_len, const struct ferry_image_digests *given,
+                              uint32_t *proof)
 {
     struct ferry_image_info seen;
     uint8_t digest[32], payload_digest[32];

@@ -4,7 +4,9 @@
  * ferry_image_verify_proven() is ferry_image_verify() that also writes
  * FERRY_IMAGE_PROOF to *proof on success, from the final line only: a caller
  * that requires both rc == 0 and the proof is not fooled by one skipped
- * instruction that turns an error exit into a 0 return.
+ * instruction that turns an error exit into a 0 return. `given`: NULL (the
+ * bootloader: the image is read and hashed), or a writer's streamed digests
+ * (ferry_image_verify_streamed()).
  */
 #ifndef FERRY_IMAGE_PRIV_H
 #define FERRY_IMAGE_PRIV_H
@@ -56,6 +58,7 @@ int ferry_image_enc_payload(const struct ferry_image_info *seen, const uint8_t d
 
 int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
                               const struct ferry_verify_policy *policy, uint8_t *buf,
-                              size_t buf_len, uint32_t *proof);
+                              size_t buf_len, const struct ferry_image_digests *given,
+                              uint32_t *proof);
 
 #endif
