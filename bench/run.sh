@@ -34,6 +34,9 @@ wear=$("$bin/bench_wear")
 download=$(bash bench/download.sh build/bench)
 
 results=bench/results.md
+# What follows the marker line comes from other benchmarks: kept as it is.
+marker='<!-- The sections below come from other benchmarks'
+kept=$(sed -n "/^$marker/,\$p" "$results" 2>/dev/null || true)
 {
   echo "# Benchmark results"
   echo
@@ -66,5 +69,9 @@ results=bench/results.md
   echo
   echo "Cortex-M footprint and on-target cycle counts: [footprint.md](footprint.md) (\`bench/footprint.sh\`)."
   echo "Stack of every application-side call on the Cortex-M3: [app-stack.md](app-stack.md) (\`bench/app-stack.sh\`)."
+  if [ -n "$kept" ]; then
+    echo
+    echo "$kept"
+  fi
 } >"$results"
 cat "$results"
