@@ -447,6 +447,50 @@ static void test_backup_signature_damage_is_caught_before_revert(void)
 }
 
 /*
+ * A forged revert "under way" while the confirmed image still verifies as
+ * the one it moves out (the shape of a genuine revert of a smaller trial
+ * image: its first steps lie past that image's end). The bootloader resumes
+ * such a revert only when the image it moves in verifies through the swap
+ * view at the claimed progress; here the "backup" is the attacker's, larger
+ * than v1, so nothing is resumed, nothing is restored and v1 keeps running.
+ */
+static void test_forged_revert_past_out_needs_a_verified_backup(void)
+{
+    struct fx f;
+    struct fx_image v1, evil;
+    setup(&f, &v1);
+    evil = make_untrusted(&f, 0, 60 * 1024 + 5, 78);
+    CHECK_EQ(sim_board_write_image(&f.board, SIM_SLOT_STAGING, evil.bytes, evil.len), 0);
+    const struct sim_area_desc *sd = &f.board.desc->staging;
+    uint8_t *st = ferry_sim_flash_contents(f.board.dev[sd->dev]) + sd->off;
+    memmove(st, st + fx_d(&f), evil.len); /* the "backup" at staging 0 */
+
+    struct ferry_status_hdr h;
+    memset(&h, 0, sizeof h);
+    h.op = FERRY_OP_REVERT;
+    h.region = region_for(&f, evil.len);
+    h.in_size = (uint32_t)evil.len;
+    h.out_size = (uint32_t)v1.len;
+    digest_of(&evil, h.in_digest);
+    digest_of(&v1, h.out_digest);
+    forge_bank(&f, &h, 2, 0, 0, 0); /* the last unit "restored" */
+
+    f.event_count = 0;
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK(fx_primary_is(&f, &v1));
+    CHECK_EQ(f.res.image.version.major, 1);
+    for (int i = 0; i < f.event_count; i++) {
+        CHECK(f.events[i] != FERRY_EV_REVERT_RESUME);
+        CHECK(f.events[i] != FERRY_EV_REVERT_START);
+    }
+    CHECK_EQ(fx_boot(&f), 0);
+    CHECK(fx_primary_is(&f, &v1));
+    fx_free(&evil);
+    fx_free(&v1);
+    fx_close(&f);
+}
+
+/*
  * Finding 7: a checked but impossible newest bank (seq 7, a region that is
  * not a unit boundary) made the next install write seq 1 over the older
  * valid bank; reads then followed the impossible bank and the unconfirmed
@@ -632,6 +676,7 @@ int main(int argc, char **argv)
     RUN(test_impossible_newest_bank_keeps_sequence);
     RUN(test_unreadable_counter_store_fails_closed);
     RUN(test_forged_revert_bank_is_no_brick);
+    RUN(test_forged_revert_past_out_needs_a_verified_backup);
     RUN(test_rejected_record_never_bricks);
     RUN(test_unknown_status_flags_are_refused);
     return check_done();
