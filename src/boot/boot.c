@@ -626,12 +626,18 @@ static int resume(struct boot_run *r, struct ferry_boot_result *res, int *decide
      * unit down; only once the save of unit 0 (step 2u-2) ran can a whole
      * image stand there. An intact staged image before then means the claim
      * is false, and resuming it would destroy that image. */
-    int doubt = !staged_err && r->st.steps_done + 2 < 2 * r->st.units;
+    if (!staged_err && r->st.steps_done + 2 < 2 * r->st.units) {
+        *decided = 1;
+        return stable_boot(r, res, FERRY_E_NO_IMAGE, NULL, NULL);
+    }
+    /* The transforms (and the proof of the outgoing image) only once the
+     * claim may be resumed. */
     struct ferry_swap_plan plan;
     err = ferry_boot_crypt_resume(r->cfg, &r->policy, FERRY_SWAP_BACKWARD, r->st.hdr.region,
                                   r->st.steps_done, NULL, &r->cipher[0], &r->cipher[1], &plan);
     if (err)
         return err;
+    int doubt = 0;
     if (!staged_err && r->st.steps_done + 2 == 2 * r->st.units) {
         /* Redoing the save of unit 0 rewrites staging[D..] with primary unit
          * 0 (in its stored form: through the outgoing transform): harmless
