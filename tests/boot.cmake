@@ -24,6 +24,8 @@ if(TARGET ferry_host)
   ferry_boot_test(revoke test_boot_revoke.c)
   # Encrypted images in the bootloader (docs/encryption.md).
   ferry_boot_test(encrypted test_boot_enc.c)
+  # Header-signed images: the one-pass install (docs/image-format.md section 14).
+  ferry_boot_test(header_signed test_boot_header_signed.c)
 endif()
 
 # Power-cut proofs: the fast subset (every cut point, one double fault per
@@ -52,6 +54,12 @@ if(TARGET ferry_boot_fixture)
              COMMAND test_powercut --enc ${board} ${FERRY_POWERCUT_ENC_SCENARIOS} 1 13)
   endforeach()
   add_test(NAME powercut.encrypted.soak COMMAND test_powercut --enc --soak 100 1)
+  # Header-signed images (the one-pass install): every board, every 7th cut
+  # point, one double fault per point.
+  foreach(board ${FERRY_BOOT_TEST_BOARDS} spi-nor-8m)
+    add_test(NAME powercut.header_signed.${board}
+             COMMAND test_powercut --header-signed ${board} ${FERRY_POWERCUT_SCENARIOS} 1 7)
+  endforeach()
   # The failures the encrypted mode and the shrink scenarios found
   # (docs/powercut.md), every cut point, single cuts: each replays its story.
   add_test(NAME powercut.encrypted.revert.uniform-4k

@@ -355,7 +355,10 @@ static void test_header_rules(void)
     MUTATE(ib_put16(img + 8, 54), FERRY_E_IMG_HEADER);      /* meta_size not 4-aligned */
     MUTATE(ib_put16(img + 8, 60), FERRY_E_IMG_HEADER);      /* 32 + 60 > 88 */
     MUTATE(ib_put32(img + 12, 0), FERRY_E_IMG_HEADER);      /* payload_size 0 */
-    MUTATE(ib_put32(img + 16, 8), FERRY_E_IMG_HEADER);      /* unknown flag */
+    MUTATE(ib_put32(img + 16, 16), FERRY_E_IMG_HEADER);     /* unknown flag */
+    MUTATE(ib_put32(img + 16, FERRY_IMG_F_HEADER_SIGNED), FERRY_E_IMG_MISSING); /* no digests */
+    MUTATE(ib_put32(img + 16, FERRY_IMG_F_HEADER_SIGNED | FERRY_IMG_F_ENCRYPTED),
+           FERRY_E_IMG_HEADER);                              /* one or the other */
     MUTATE(ib_put32(img + 16, FERRY_IMG_F_ENCRYPTED), FERRY_E_IMG_MISSING); /* no entries */
     MUTATE(ib_put32(img + 16, 0x80000000u), FERRY_E_IMG_HEADER);
     MUTATE(ib_put32(img + 16, FERRY_IMG_F_REVERT), FERRY_OK);

@@ -18,8 +18,8 @@
  *     cut at k (derived from the milestones of the uncut run);
  *   - a confirmed image never reverts.
  *
- *   test_powercut [--ecc GRANULE|unit] [--enc] BOARD [SCENARIO[,SCENARIO...]|all] [DOUBLE_FAULTS_PER_POINT] [STRIDE]
- *   test_powercut [--ecc GRANULE|unit] [--enc] --soak RUNS SEED [BOARD|all]
+ *   test_powercut [--ecc GRANULE|unit] [--enc|--header-signed] BOARD [SCENARIO[,SCENARIO...]|all] [DOUBLE_FAULTS_PER_POINT] [STRIDE]
+ *   test_powercut [--ecc GRANULE|unit] [--enc|--header-signed] --soak RUNS SEED [BOARD|all]
  * --ecc runs with the flash simulator's ECC mode on every device of the
  * board (granule in bytes, or "unit": each device's program unit), so torn
  * operations leave granules that fail reads (flash_sim.h).
@@ -29,6 +29,9 @@
  * after every cut and every boot every area outside the primary (staging,
  * status, counter and revocation stores, raw contents) is scanned for any
  * 64-byte run of the three plaintext payloads: a hit is a failure.
+ * --header-signed makes v1, v2 and v3 header-signed plain images
+ * (docs/image-format.md section 14): installs judge the staged image on its
+ * header and check its payload as it lands (the one-pass install).
  * Ends with one summary line: cut points tried, failures.
  */
 #include <stdio.h>
@@ -62,6 +65,7 @@ static int apply_ecc(struct fx *f)
 /* ---- encrypted mode (--enc) ------------------------------------------------ */
 
 static int enc_mode;
+static int header_signed_mode; /* --header-signed */
 
 /* ---- flash snapshots ------------------------------------------------------ */
 
@@ -407,6 +411,11 @@ static void setup_images(struct run_ctx *c, uint32_t seed)
                              p3 = fx_params(f, 3, 0, 0, 3);
     const struct ferry_host_key *k = c->s->rotate ? &f->key1 : &f->key;
     p2.revoke_below = c->s->rotate ? 1u : 0u;
+    if (header_signed_mode) {
+        p1.flags |= FERRY_IMG_F_HEADER_SIGNED;
+        p2.flags |= FERRY_IMG_F_HEADER_SIGNED;
+        p3.flags |= FERRY_IMG_F_HEADER_SIGNED;
+    }
     if (enc_mode)
         fx_enable_decrypt(f);
     size_t v1_size = (c->s->big_v1 ? 70 * 1024 : 40 * 1024) + 5 + seed % 4096;
@@ -635,6 +644,11 @@ int main(int argc, char **argv)
             argc -= 2;
         } else if (argc > 1 && !strcmp(argv[1], "--enc")) {
             enc_mode = 1;
+            argv[1] = argv[0];
+            argv += 1;
+            argc -= 1;
+        } else if (argc > 1 && !strcmp(argv[1], "--header-signed")) {
+            header_signed_mode = 1;
             argv[1] = argv[0];
             argv += 1;
             argc -= 1;

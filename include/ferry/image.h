@@ -41,7 +41,8 @@
 #define FERRY_TLV_ENCRYPTION 0x8005u /* 137 bytes: scheme, class key ID, E, wrapped key,
                                         nonce (docs/image-format.md section 13) */
 #define FERRY_TLV_PAYLOAD_DIGESTS 0x8006u /* 64 bytes: SHA-256 of the plaintext payload,
-                                             then of the ciphertext payload */
+                                             then of the ciphertext payload (a
+                                             header-signed image: the same twice) */
 #define FERRY_ENC_SCHEME_ECIES_P256 1u /* ferry-ecies-v1 + AES-128-CTR (docs/encryption.md) */
 #define FERRY_ENC_TLV_LEN 137u
 
@@ -53,7 +54,18 @@
 #define FERRY_IMG_F_ENCRYPTED 0x00000004u /* payload encrypted (docs/encryption.md): the
                                              digest covers the header only, which binds
                                              both payload forms by their digests */
-#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT | FERRY_IMG_F_PERMANENT | FERRY_IMG_F_ENCRYPTED)
+#define FERRY_IMG_F_HEADER_SIGNED 0x00000008u /* plain payload, but signed like an
+                                                 encrypted image: the digest covers the
+                                                 header, whose payload-digest entry binds
+                                                 the payload (docs/image-format.md
+                                                 section 14), so a bootloader can decide
+                                                 on the header and hash the payload once,
+                                                 as it installs it */
+#define FERRY_IMG_F_KNOWN   (FERRY_IMG_F_REVERT | FERRY_IMG_F_PERMANENT | FERRY_IMG_F_ENCRYPTED | \
+                             FERRY_IMG_F_HEADER_SIGNED)
+/* The flags under which the trailer digest covers [0, header_size) only and
+ * the payload-digest entry is required (at most one of them is set). */
+#define FERRY_IMG_F_HEADER_DIGEST (FERRY_IMG_F_ENCRYPTED | FERRY_IMG_F_HEADER_SIGNED)
 
 #define FERRY_NAME_MAX 64u
 
@@ -90,6 +102,8 @@ struct ferry_image_info {
     uint32_t revoke_below;   /* FERRY_TLV_REVOKE_BELOW, 0 when absent */
     /* Encrypted images only (flags & FERRY_IMG_F_ENCRYPTED), zero otherwise: */
     struct ferry_enc_info enc;
+    /* Encrypted and header-signed images (flags & FERRY_IMG_F_HEADER_DIGEST),
+     * zero otherwise; equal for a header-signed image: */
     uint8_t plain_digest[32];  /* SHA-256 of the plaintext payload */
     uint8_t cipher_digest[32]; /* SHA-256 of the ciphertext payload */
     /* 1: parsed with FERRY_PARSE_PRIMARY, so an encrypted image's payload is

@@ -97,11 +97,12 @@ struct ferry_stage_config {
  * the verification takes instead of reading the image again. */
 struct ferry_stage_hash {
     ferry_sha256_ctx file;      /* over file bytes [0, at) */
-    ferry_sha256_ctx payload;   /* encrypted image: over the payload bytes fed */
+    ferry_sha256_ctx payload;   /* split image (enc): over the payload bytes fed */
     uint32_t at;                /* bytes fed */
     uint32_t header_size;       /* from the fixed header (0: not known yet, or not an image) */
     uint32_t protected_size;
-    int enc;                    /* the fixed header has FERRY_IMG_F_ENCRYPTED */
+    int enc;                    /* the fixed header has a FERRY_IMG_F_HEADER_DIGEST flag:
+                                   the digest covers the header only */
     int done;                   /* the digests below are complete */
     uint8_t fixed[FERRY_IMG_FIXED_HDR_SIZE]; /* the first bytes, until the fixed header is whole */
     struct ferry_image_digests d;

@@ -77,7 +77,7 @@ void stage_hash_feed(struct ferry_stage_hash *h, const uint8_t *p, uint32_t n)
                 fx.header_size >= FERRY_IMG_FIXED_HDR_SIZE) {
                 h->header_size = fx.header_size;
                 h->protected_size = fx.protected_size;
-                h->enc = (fx.flags & FERRY_IMG_F_ENCRYPTED) != 0;
+                h->enc = (fx.flags & FERRY_IMG_F_HEADER_DIGEST) != 0;
                 if (h->at == h->header_size)
                     file_digest_now(h, h->d.head);
             }

@@ -52,22 +52,41 @@
  * seal that only a complete verification sets, bound to that image's digest.
  * Installing and running check the seal again, so one skipped branch in the
  * decisions between (a glitch) cannot hand an unverified image on.
+ * An image whose digest covers only its header (header-signed or encrypted)
+ * may be judged on its header first: a header seal, which lets it be
+ * installed or replaced (its payload is then checked as the install writes
+ * it) but never run; only the full seal runs an image (finish()).
  */
 struct judged {
     struct ferry_image_info info;
     uint32_t seal;
 };
-#define SEAL_MAGIC 0x6B2D5AC3u
+#define SEAL_MAGIC        0x6B2D5AC3u
+#define HEADER_SEAL_MAGIC 0x35A9C60Fu
 
 static uint32_t seal_of(const struct ferry_image_info *i)
 {
     return SEAL_MAGIC ^ ferry_get_le32(i->digest) ^ ferry_get_le32(i->digest + 28);
 }
 
+static uint32_t header_seal_of(const struct ferry_image_info *i)
+{
+    return seal_of(i) ^ HEADER_SEAL_MAGIC;
+}
+
 static int sealed(const struct judged *j)
 {
     volatile uint32_t seal = j->seal;
     return seal == seal_of(&j->info) && j->seal == seal_of(&j->info);
+}
+
+/* Sealed, or its header verified in this boot (enough to install it or to
+ * replace it, not to run it). */
+static int header_sealed(const struct judged *j)
+{
+    volatile uint32_t seal = j->seal;
+    return (seal == seal_of(&j->info) || seal == header_seal_of(&j->info)) &&
+           (j->seal == seal_of(&j->info) || j->seal == header_seal_of(&j->info));
 }
 
 struct boot_run {
@@ -145,9 +164,12 @@ static struct ferry_area backup_area(const struct ferry_boot_config *cfg)
  * `err`, that parse's result): the verification then proves that every check
  * the caller made on j->info was made on the signed bytes (a second read
  * that differs is FERRY_E_IMG_CHANGED). runnable() parses first.
+ * `header_only`: an image whose digest covers its header only is verified
+ * on its header (j gets the header seal, its payload is not read); any
+ * other image is verified completely.
  */
 static int runnable_parsed(const struct boot_run *r, const struct ferry_area *area,
-                           struct judged *j, int err)
+                           struct judged *j, int err, int header_only)
 {
     const struct ferry_boot_config *cfg = r->cfg;
     struct ferry_image_info *info = &j->info;
@@ -163,11 +185,34 @@ static int runnable_parsed(const struct boot_run *r, const struct ferry_area *ar
         err = FERRY_E_IMG_ROLLBACK;
     if (!err)
         err = ferry_image_verify_proven(area, info, &r->policy, cfg->buf, cfg->buf_len, NULL,
-                                        &proof);
-    if (!err && proof != FERRY_IMAGE_PROOF)
+                                        header_only, &proof);
+    if (!err && proof != FERRY_IMAGE_PROOF && proof != FERRY_IMAGE_HEADER_PROOF)
         err = FERRY_E_IMG_SIGNATURE;
     if (!err && info->security_counter >= r->min_counter && proof == FERRY_IMAGE_PROOF)
         j->seal = seal_of(info);
+    else if (!err && info->security_counter >= r->min_counter && header_only &&
+             proof == FERRY_IMAGE_HEADER_PROOF)
+        j->seal = header_seal_of(info);
+    return err;
+}
+
+/*
+ * The rest of a verification that took the header only: the payload is read
+ * once and must hash to the signed digest of its form. Then j is sealed (it
+ * may run). A j sealed already is left as it is.
+ */
+static int complete(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
+{
+    uint32_t proof = 0;
+    if (sealed(j))
+        return 0;
+    if (!header_sealed(j))
+        return FERRY_E_IMG_SIGNATURE;
+    int err = ferry_image_check_payload(area, &j->info, r->cfg->buf, r->cfg->buf_len, &proof);
+    if (!err && proof != FERRY_IMAGE_PAYLOAD_PROOF)
+        err = FERRY_E_IMG_SIGNATURE;
+    if (!err && proof == FERRY_IMAGE_PAYLOAD_PROOF && header_sealed(j))
+        j->seal = seal_of(&j->info);
     return err;
 }
 
@@ -181,7 +226,7 @@ static enum ferry_parse_mode form_of(const struct boot_run *r, const struct ferr
 
 static int runnable(const struct boot_run *r, const struct ferry_area *area, struct judged *j)
 {
-    return runnable_parsed(r, area, j, ferry_image_parse(area, form_of(r, area), &j->info));
+    return runnable_parsed(r, area, j, ferry_image_parse(area, form_of(r, area), &j->info), 0);
 }
 
 /*
@@ -238,7 +283,7 @@ static int finish(struct boot_run *r, struct ferry_boot_result *res, const struc
 }
 
 static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int prim_err,
-                       const struct judged *prim, const uint8_t *rejected);
+                       struct judged *prim, const uint8_t *rejected);
 
 /*
  * The verdict on the staged image (staging[D..]) against a runnable primary
@@ -271,8 +316,16 @@ static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8
     if (cfg->require_encrypted && !(cand->flags & FERRY_IMG_F_ENCRYPTED))
         return FERRY_E_IMG_PLAIN;
     /* No second parse: the checks above rest on `cand`, which the
-     * verification holds to the signed bytes. */
-    return runnable_parsed(r, &sa, cj, 0);
+     * verification holds to the signed bytes. A header-signed image is
+     * judged on its header: install() checks its payload as it writes it
+     * (the one pass over it) and reverts what does not match. After such a
+     * revert, until the next operation, staged images are verified
+     * completely first, so that a damaged or hostile staging slot costs at
+     * most one swap and one revert, not one per boot. Encrypted images are
+     * always verified first (their ciphertext digest). */
+    int one_pass = (cand->flags & FERRY_IMG_F_HEADER_SIGNED) &&
+                   !(r->st.bank >= 0 && (r->st.hdr.flags & FERRY_STATUS_F_VERIFY_FIRST));
+    return runnable_parsed(r, &sa, cj, 0, one_pass);
 }
 
 /* A new operation's header: `in` moves into the primary, `out` (or nothing)
@@ -313,8 +366,7 @@ static int run_revert(struct boot_run *r, const struct ferry_swap_plan *plan)
  * Otherwise `cur` is kept (confirmed, where an install bank can record it),
  * or, with nothing in the primary either, the stable rules decide.
  */
-static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
-                          const struct judged *cj)
+static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res, struct judged *cj)
 {
     const struct ferry_image_info *cur = cj ? &cj->info : NULL;
     struct judged bj;
@@ -361,6 +413,10 @@ static int revert_or_keep(struct boot_run *r, struct ferry_boot_result *res,
      * backward swap is safe for any region (docs/design.md, "Swap"). */
     struct ferry_status_hdr h;
     uint32_t span = op_header(&h, FERRY_OP_REVERT, back, cur);
+    /* Undoing an install that left nothing runnable (its copy did not
+     * verify): staged images are verified first until the next operation. */
+    if (!cur && r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL)
+        h.flags = FERRY_STATUS_F_VERIFY_FIRST;
     err = ferry_swap_round_up(&r->cfg->primary, &r->cfg->staging, span, &h.region);
     if (!err && r->st.bank >= 0 && r->st.hdr.op == FERRY_OP_INSTALL && r->st.hdr.region > h.region)
         h.region = r->st.hdr.region;
@@ -414,16 +470,20 @@ static int trailer_differs(struct boot_run *r, const struct ferry_image_info *ca
  * Installs the verified staged image `cand` over the primary (`prim`: the
  * runnable image it replaces, kept for a revert; NULL: nothing runnable to
  * keep, so no trial). The copy is read back and hashed as it lands; it must
- * hash to the digest verified in this boot, so what runs is what was
- * verified, and `cand` (the RAM copy of that read) describes it.
+ * hash to the digests verified in this boot, so what runs is what was
+ * verified, and `cand` (the RAM copy of that read) describes it. Either
+ * image may have been judged on its header only (header_sealed()): the
+ * landing hash is then the check of cand's payload, and only it seals cand
+ * to run; a payload that does not match is reverted like a copy that did
+ * not land. prim's payload is the revert's to verify (revert_or_keep()).
  */
 static int install(struct boot_run *r, struct ferry_boot_result *res, const struct judged *pj,
-                   const struct judged *cj)
+                   struct judged *cj)
 {
     const struct ferry_image_info *prim = pj ? &pj->info : NULL;
     const struct ferry_image_info *cand = &cj->info;
     struct ferry_status_hdr h;
-    if (!sealed(cj) || (pj && !sealed(pj)))
+    if (!header_sealed(cj) || (pj && !header_sealed(pj)))
         return FERRY_E_IMG_SIGNATURE; /* a decision above was skipped */
     uint32_t span = op_header(&h, FERRY_OP_INSTALL, cand, prim);
     if (!prim || (cand->flags & FERRY_IMG_F_PERMANENT))
@@ -452,26 +512,27 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
         return err;
     ev(r, FERRY_EV_INSTALL_START, 0, cand);
 
-    /* An encrypted image: its header against the trailer digest, its
-     * plaintext payload against the signed plaintext digest. */
-    int enc = (cand->flags & FERRY_IMG_F_ENCRYPTED) != 0;
+    /* An encrypted or header-signed image: its header against the trailer
+     * digest, its plaintext payload against the signed plaintext digest. */
+    int split = (cand->flags & FERRY_IMG_F_HEADER_DIGEST) != 0;
     uint8_t digest[32];
     ferry_sha256_init(&hash.ctx);
     hash.len = cand->protected_size;
-    hash.split = enc ? cand->header_size : 0;
+    hash.split = split ? cand->header_size : 0;
     plan.hash = &hash;
     err = ferry_swap_run(r->cfg, FERRY_SWAP_FORWARD, h.region, 0, mark_step, r, &plan);
     if (err)
         return err;
     ferry_sha256_final(&hash.ctx, digest);
-    volatile int diff = enc ? ferry_ct_memcmp(hash.head, cand->digest, 32) |
-                                  ferry_ct_memcmp(digest, cand->plain_digest, 32)
-                            : ferry_ct_memcmp(digest, cand->digest, 32);
+    volatile int diff = split ? ferry_ct_memcmp(hash.head, cand->digest, 32) |
+                                    ferry_ct_memcmp(digest, cand->plain_digest, 32)
+                              : ferry_ct_memcmp(digest, cand->digest, 32);
     if (diff == 0) /* the trailer is not hashed: its copy must match the verified one */
         diff = trailer_differs(r, cand);
     ferry_boot_crypt_close(r->cfg, &plan.out);
     if (diff != 0) {
-        ev(r, FERRY_EV_INSTALL_FAILED, enc ? FERRY_E_IMG_PLAINTEXT : FERRY_E_IMG_DIGEST, cand);
+        ev(r, FERRY_EV_INSTALL_FAILED,
+           (cand->flags & FERRY_IMG_F_ENCRYPTED) ? FERRY_E_IMG_PLAINTEXT : FERRY_E_IMG_DIGEST, cand);
         err = mark(r, FERRY_MARK_DONE(r->st.units));
         if (err)
             return err;
@@ -491,6 +552,9 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
     res->action = FERRY_BOOT_INSTALLED;
     if (diff != 0) /* checked twice: one skipped branch is not enough */
         return FERRY_E_IMG_DIGEST;
+    /* What landed is the signed image, payload included: it may run. */
+    if (diff == 0 && header_sealed(cj))
+        cj->seal = seal_of(cand);
     if (h.flags & FERRY_STATUS_F_PERMANENT) {
         err = advance_counter(r, cj);
         return err ? err : finish(r, res, cj, 0);
@@ -498,17 +562,32 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
     return finish(r, res, cj, 1);
 }
 
+/* 1 when `j` in the primary raises a floor this boot has not got yet. */
+static int raises_floor(const struct boot_run *r, const struct judged *j)
+{
+    return j->info.revoke_below > r->policy.min_key_index ||
+           (r->cfg->counter && j->info.security_counter > r->min_counter);
+}
+
 /*
  * A stable state. `prim_err` is the primary's verdict from this boot (0:
- * runnable, *prim is it). `rejected`: digest of an image reverted after a
- * failed trial, or NULL.
+ * runnable, *prim is it; possibly judged on its header only, see boot()).
+ * `rejected`: digest of an image reverted after a failed trial, or NULL.
  */
 static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int prim_err,
-                       const struct judged *prim, const uint8_t *rejected)
+                       struct judged *prim, const uint8_t *rejected)
 {
     struct judged cand;
+    /* A primary judged on its header is verified completely before it
+     * raises a store or runs, and only then; an update replaces it without
+     * its payload ever being read here (the revert verifies it first). */
+    if (prim_err == 0 && !sealed(prim) && raises_floor(r, prim)) {
+        prim_err = complete(r, &r->cfg->primary, prim);
+        if (fatal(prim_err))
+            return prim_err;
+    }
     if (prim_err == 0) {
-        int err = advance_counter(r, prim);
+        int err = sealed(prim) ? advance_counter(r, prim) : 0;
         if (err)
             return err;
         /* The image a revert restored runs in the boot that restored it,
@@ -530,6 +609,16 @@ static int stable_boot(struct boot_run *r, struct ferry_boot_result *res, int pr
          * write; every other result is the boot's. */
         if (staged != FERRY_E_IMG_KEYWRAP && staged != FERRY_E_IMG_ENC_KEY)
             return staged;
+    }
+    if (prim_err == 0 && !sealed(prim)) {
+        /* Nothing installed: the primary runs, so its payload is checked
+         * now. One that fails is judged again as not runnable, which may
+         * let the staged image in (rule 5). */
+        int err = complete(r, &r->cfg->primary, prim);
+        if (fatal(err))
+            return err;
+        if (err)
+            return stable_boot(r, res, err, prim, rejected);
     }
     if (staged != FERRY_E_NOT_FOUND) {
         res->staged_err = staged;
@@ -688,7 +777,8 @@ static int resume_revert_past_out(struct boot_run *r, struct ferry_boot_result *
     err = ferry_swap_view_init(&v, cfg, FERRY_SWAP_BACKWARD, r->st.hdr.region, r->st.steps_done, 0,
                                &plan.in);
     if (!err) {
-        err = runnable_parsed(r, &v.area, &bj, ferry_image_parse(&v.area, FERRY_PARSE_PRIMARY, &bj.info));
+        err = runnable_parsed(r, &v.area, &bj, ferry_image_parse(&v.area, FERRY_PARSE_PRIMARY, &bj.info),
+                              0);
         if (!fatal(err) && (err || memcmp(bj.info.digest, r->st.hdr.in_digest, 32) != 0))
             err = FERRY_E_NOT_FOUND;
     }
@@ -821,12 +911,26 @@ static int boot(struct boot_run *r, const struct ferry_boot_config *cfg,
     int op = r->st.bank < 0 ? FERRY_OP_NONE : r->st.hdr.op;
     ev(r, FERRY_EV_STATE, op, NULL);
 
-    int prim_err = runnable(r, &cfg->primary, &prim);
+    /* In a settled state (nothing under way, or an install that is done and
+     * stays) the primary only has to be whole if it is to run: an image
+     * whose digest covers its header is judged on that first, and its
+     * payload is read only if no update replaces it (stable_boot()). Any
+     * other state's decisions rest on whether the primary is whole, so
+     * there it is verified completely, as every image signed over all its
+     * bytes always is. */
+    int settled = op == FERRY_OP_NONE ||
+                  (op == FERRY_OP_INSTALL && r->st.done &&
+                   (r->st.confirmed || (r->st.hdr.flags & FERRY_STATUS_F_PERMANENT)));
+    int prim_err = runnable_parsed(r, &cfg->primary, &prim,
+                                   ferry_image_parse(&cfg->primary, FERRY_PARSE_PRIMARY, &prim.info),
+                                   settled);
     /* One more read before a read fault counts: a transient fault must not
      * make a claimed swap look real and replace a confirmed image (whose
      * revocation entry and counter it also hides: docs/boot-fuzzer.md F18). */
     if (prim_err == FERRY_E_IO)
-        prim_err = runnable(r, &cfg->primary, &prim);
+        prim_err = runnable_parsed(r, &cfg->primary, &prim,
+                                   ferry_image_parse(&cfg->primary, FERRY_PARSE_PRIMARY, &prim.info),
+                                   settled);
     if (fatal(prim_err))
         return prim_err;
     /* A primary that cannot be read is not judged "invalid" outside a swap

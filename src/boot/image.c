@@ -91,7 +91,8 @@ static int parse_fixed_header(const uint8_t h[FERRY_IMG_FIXED_HDR_SIZE],
     out->meta_size = meta_size;
     out->payload_size = ferry_get_le32(h + HDR_PAYLOAD_SIZE);
     out->flags = ferry_get_le32(h + HDR_FLAGS);
-    if (out->payload_size == 0u || (out->flags & ~FERRY_IMG_F_KNOWN) != 0u) {
+    if (out->payload_size == 0u || (out->flags & ~FERRY_IMG_F_KNOWN) != 0u ||
+        (out->flags & FERRY_IMG_F_HEADER_DIGEST) == FERRY_IMG_F_HEADER_DIGEST) {
         return FERRY_E_IMG_HEADER;
     }
     out->version.major = h[HDR_MAJOR];
@@ -214,6 +215,41 @@ static int read_u32_entry(const struct ferry_meta_src *s, uint32_t off, uint32_t
 #define SEEN_CLASS  2u
 #define SEEN_NAME   4u
 #define SEEN_REVOKE 8u
+
+/* H_p then H_c, 32 bytes each (FERRY_TLV_PAYLOAD_DIGESTS). */
+static int read_digests_entry(const struct ferry_meta_src *s, uint32_t off, uint32_t len,
+                              struct ferry_image_info *out)
+{
+    uint8_t v[64];
+    if (len != sizeof v) {
+        return FERRY_E_IMG_TLV;
+    }
+    int rc = ferry_meta_read(s, off, v, sizeof v);
+    if (rc == FERRY_OK) {
+        memcpy(out->plain_digest, v, 32);
+        memcpy(out->cipher_digest, v + 32, 32);
+    }
+    return rc;
+}
+
+/* After the walk: a header digest needs the payload digests it rests on, and
+ * the payload digests mean nothing without one. A header-signed payload has
+ * one form, so its two digests are one. Then the encryption entry's rules. */
+static int digest_rules(const struct ferry_image_info *out, unsigned seen)
+{
+    int split = (out->flags & FERRY_IMG_F_HEADER_DIGEST) != 0u;
+    if (split && (seen & FERRY_SEEN_DIGESTS) == 0u) {
+        return FERRY_E_IMG_MISSING;
+    }
+    if (!split && (seen & FERRY_SEEN_DIGESTS) != 0u) {
+        return FERRY_E_IMG_TLV;
+    }
+    if ((out->flags & FERRY_IMG_F_HEADER_SIGNED) != 0u &&
+        memcmp(out->plain_digest, out->cipher_digest, 32) != 0) {
+        return FERRY_E_IMG_TLV;
+    }
+    return ferry_image_enc_rules(out, seen);
+}
 /*
  * Walks the metadata entries in [32, 32 + meta_size). Each entry's header and
  * value must lie wholly inside that range. A known type seen twice is an
@@ -248,9 +284,10 @@ static int parse_metadata(const struct ferry_meta_src *src, struct ferry_image_i
             : type == FERRY_TLV_CLASS_ID  ? SEEN_CLASS
             : type == FERRY_TLV_NAME      ? SEEN_NAME
             : type == FERRY_TLV_REVOKE_BELOW ? SEEN_REVOKE
+            : type == FERRY_TLV_PAYLOAD_DIGESTS ? FERRY_SEEN_DIGESTS
             : 0u;
         if (bit == 0u) {
-            /* The encryption entries, in their own file (image_priv.h). */
+            /* The encryption entry, in its own file (image_priv.h). */
             rc = FERRY_OK;
             bit = ferry_image_enc_entry(src, type, value, len, out, &rc);
             if (rc != FERRY_OK) {
@@ -271,6 +308,8 @@ static int parse_metadata(const struct ferry_meta_src *src, struct ferry_image_i
             rc = read_name_entry(src, value, len, out->name);
         } else if (bit == SEEN_REVOKE) {
             rc = read_u32_entry(src, value, len, &out->revoke_below);
+        } else if (bit == FERRY_SEEN_DIGESTS) {
+            rc = read_digests_entry(src, value, len, out);
         } else {
             rc = FERRY_OK; /* read by ferry_image_enc_entry, or unknown and not critical */
         }
@@ -284,7 +323,7 @@ static int parse_metadata(const struct ferry_meta_src *src, struct ferry_image_i
     if ((seen & SEEN_VENDOR) == 0u || (seen & SEEN_CLASS) == 0u) {
         return FERRY_E_IMG_MISSING;
     }
-    return ferry_image_enc_rules(out, seen);
+    return digest_rules(out, seen);
 }
 
 /* Trailer framing and contents, from a RAM copy. Errors: FERRY_E_IMG_TRAILER. */
@@ -403,8 +442,11 @@ int ferry_area_sha256(const struct ferry_area *area, uint32_t off, uint32_t len,
 #define FLOW_SIGNATURE 0x5A61u
 #define FLOW_POLICY    0x63E7u
 #define FLOW_PAYLOAD   0x4B1Du
+#define FLOW_DEFERRED  0x3A5Fu /* header only: the payload is the caller's to check */
 #define FLOW_ALL       (FLOW_DIGEST + FLOW_KEY + FLOW_SIGNATURE + FLOW_POLICY + FLOW_PAYLOAD)
+#define FLOW_HEADER    (FLOW_DIGEST + FLOW_KEY + FLOW_SIGNATURE + FLOW_POLICY + FLOW_DEFERRED)
 #define FLOW_SALT      (FERRY_IMAGE_PROOF ^ FLOW_ALL)
+_Static_assert((FLOW_HEADER ^ FLOW_SALT) == FERRY_IMAGE_HEADER_PROOF, "header proof value");
 
 /* The trusted key named by `key_id`, or NULL. Compares every key in full. */
 static const struct ferry_pubkey *find_key(const struct ferry_verify_policy *policy,
@@ -450,12 +492,12 @@ static int same_image(const struct ferry_image_info *a, const struct ferry_image
  * trailer's own RAM copy), whatever a second read of the flash would return.
  */
 /* The one hash context of read_once(): a plain image's digest covers all
- * protected bytes; an encrypted image's covers [0, split) (the header), and
- * the same context then starts over for the payload. */
+ * protected bytes; an encrypted or header-signed image's covers [0, split)
+ * (the header), and the same context then starts over for the payload. */
 struct split_hash {
     ferry_sha256_ctx ctx;
-    uint32_t split; /* header_size if encrypted, else protected_size */
-    int restart;    /* encrypted: finish the header's digest at `split`, start over */
+    uint32_t split; /* header_size if the digest covers the header, else protected_size */
+    int restart;    /* finish the header's digest at `split`, start over */
     uint8_t *digest;
 };
 
@@ -479,10 +521,12 @@ static void hash_feed(struct split_hash *h, uint32_t off, const uint8_t *data, u
 /* With `given` (ferry_image_verify_streamed) only the header is hashed: its
  * digest must be the one streamed, so the header parsed here is the header
  * the given digests were computed over; the digests of the rest are taken
- * as given. */
+ * as given. With *header_only (and an image whose digest covers the header
+ * only) the payload is not read at all; otherwise *header_only is cleared. */
 static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len, uint8_t installed,
-                     const struct ferry_image_digests *given, struct ferry_image_info *seen,
-                     uint8_t digest[32], uint8_t payload_digest[32])
+                     const struct ferry_image_digests *given, int *header_only,
+                     struct ferry_image_info *seen, uint8_t digest[32],
+                     uint8_t payload_digest[32])
 {
     struct split_hash h;
     uint8_t t[FERRY_IMG_TRAILER_SIZE];
@@ -510,7 +554,16 @@ static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len
     if (rc != FERRY_OK) {
         return rc;
     }
-    first = seen->protected_size < chunk_max ? seen->protected_size : chunk_max;
+    /* An encrypted or header-signed image: the trailer digest covers the
+     * header, the payload is hashed on its own against the signed digest of
+     * its form. Only the header is read when the payload is not checked
+     * here (given digests, or header only). */
+    int split = (seen->flags & FERRY_IMG_F_HEADER_DIGEST) != 0u;
+    if (!split || given != NULL) {
+        *header_only = 0;
+    }
+    uint32_t end = given != NULL || *header_only ? seen->header_size : seen->protected_size;
+    first = end < chunk_max ? end : chunk_max;
     if (FERRY_IMG_FIXED_HDR_SIZE + seen->meta_size > first) {
         return FERRY_E_NOSPC; /* the metadata must fit the caller's buffer */
     }
@@ -526,13 +579,9 @@ static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len
     if (rc != FERRY_OK) {
         return rc;
     }
-    /* An encrypted image: the trailer digest covers the header, the payload
-     * is hashed on its own against the signed digest of its form. */
-    int enc = (seen->flags & FERRY_IMG_F_ENCRYPTED) != 0u;
-    uint32_t end = given != NULL ? seen->header_size : seen->protected_size;
     ferry_sha256_init(&h.ctx);
-    h.split = enc || given != NULL ? seen->header_size : seen->protected_size;
-    h.restart = enc && given == NULL;
+    h.split = split || given != NULL ? seen->header_size : seen->protected_size;
+    h.restart = split && given == NULL && !*header_only;
     h.digest = digest;
     hash_feed(&h, 0, buf, first < end ? first : end);
     for (off = first; off < end; off += n) {
@@ -552,7 +601,7 @@ static int read_once(const struct ferry_area *area, uint8_t *buf, size_t buf_len
         memcpy(digest, given->digest, 32);
         memcpy(payload_digest, given->payload, 32);
     } else {
-        ferry_sha256_final(&h.ctx, enc ? payload_digest : digest);
+        ferry_sha256_final(&h.ctx, split && !*header_only ? payload_digest : digest);
     }
     rc = ferry_area_read(area, seen->protected_size, t, sizeof t);
     return rc != FERRY_OK ? rc : parse_trailer(t, seen);
@@ -571,7 +620,7 @@ int ferry_image_verify(const struct ferry_area *area, const struct ferry_image_i
                        const struct ferry_verify_policy *policy, uint8_t *buf, size_t buf_len)
 {
     uint32_t proof = 0;
-    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, NULL, &proof);
+    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, NULL, 0, &proof);
     if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
         return FERRY_E_IMG_SIGNATURE;
     }
@@ -586,17 +635,56 @@ int ferry_image_verify_streamed(const struct ferry_area *area, const struct ferr
     if (streamed == NULL) {
         return FERRY_E_INVAL;
     }
-    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, streamed, &proof);
+    int rc = ferry_image_verify_proven(area, info, policy, buf, buf_len, streamed, 0, &proof);
     if (rc == FERRY_OK && proof != FERRY_IMAGE_PROOF) {
         return FERRY_E_IMG_SIGNATURE;
     }
     return rc;
 }
 
+int ferry_image_check_payload(const struct ferry_area *area, const struct ferry_image_info *info,
+                              uint8_t *buf, size_t buf_len, uint32_t *proof)
+{
+    uint8_t digest[32];
+    volatile int diff = 1;
+    if (area == NULL || info == NULL || buf == NULL || buf_len == 0u ||
+        (info->flags & FERRY_IMG_F_HEADER_DIGEST) == 0u ||
+        (uint64_t)info->header_size + info->payload_size != info->protected_size ||
+        info->protected_size > area->size) {
+        return FERRY_E_INVAL;
+    }
+    int rc = ferry_area_sha256(area, info->header_size, info->payload_size, buf, buf_len, digest);
+    if (rc != FERRY_OK) {
+        return rc;
+    }
+    const uint8_t *want = info->installed || (info->flags & FERRY_IMG_F_HEADER_SIGNED) != 0u
+                              ? info->plain_digest
+                              : info->cipher_digest;
+    diff = ferry_ct_memcmp(digest, want, 32);
+    if (diff != 0) {
+        return (info->flags & FERRY_IMG_F_HEADER_SIGNED) != 0u ? FERRY_E_IMG_DIGEST
+               : info->installed                                ? FERRY_E_IMG_PLAINTEXT
+                                                                : FERRY_E_IMG_CIPHERTEXT;
+    }
+    if (diff == 0 && ferry_ct_memcmp(digest, want, 32) == 0) {
+        *proof = FERRY_IMAGE_PAYLOAD_PROOF;
+    }
+    return diff == 0 ? FERRY_OK : FERRY_E_IMG_DIGEST;
+}
+
+/* A header-signed image's payload against its one signed digest. */
+static int payload_check(const struct ferry_image_info *seen, const uint8_t digest[32])
+{
+    if ((seen->flags & FERRY_IMG_F_HEADER_SIGNED) != 0u) {
+        return ferry_ct_memcmp(digest, seen->plain_digest, 32) != 0 ? FERRY_E_IMG_DIGEST : FERRY_OK;
+    }
+    return ferry_image_enc_payload(seen, digest);
+}
+
 int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_image_info *info,
                               const struct ferry_verify_policy *policy, uint8_t *buf,
                               size_t buf_len, const struct ferry_image_digests *given,
-                              uint32_t *proof)
+                              int header_only, uint32_t *proof)
 {
     struct ferry_image_info seen;
     uint8_t digest[32], payload_digest[32];
@@ -619,7 +707,8 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
         return FERRY_E_INVAL;
     }
 
-    rc = read_once(area, buf, buf_len, info->installed, given, &seen, digest, payload_digest);
+    rc = read_once(area, buf, buf_len, info->installed, given, &header_only, &seen, digest,
+                   payload_digest);
     if (rc != FERRY_OK) {
         return rc;
     }
@@ -647,13 +736,21 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
     }
     flow += FLOW_SIGNATURE;
 
-    /* An encrypted image's payload, against the signed digest of the form
-     * it is in here: the ciphertext (stored) or the plaintext (installed). */
-    payload_diff = ferry_image_enc_payload(&seen, payload_digest);
-    if (payload_diff != 0) {
-        return payload_diff;
+    /* The payload of an image whose digest covers the header, against the
+     * signed digest of the form it is in here: an encrypted image's
+     * ciphertext (stored) or plaintext (installed), a header-signed image's
+     * one form. Header only: not read; the caller checks it (a different
+     * proof says so). */
+    if (header_only) {
+        payload_diff = 0;
+        flow += FLOW_DEFERRED;
+    } else {
+        payload_diff = payload_check(&seen, payload_digest);
+        if (payload_diff != 0) {
+            return payload_diff;
+        }
+        flow += FLOW_PAYLOAD;
     }
-    flow += FLOW_PAYLOAD;
 
     if (policy->vendor_id != NULL && memcmp(policy->vendor_id, seen.vendor_id, UUID_SIZE) != 0) {
         return FERRY_E_IMG_VENDOR;
@@ -673,7 +770,7 @@ int ferry_image_verify_proven(const struct ferry_area *area, const struct ferry_
         key->index < policy->min_key_index) {
         return FERRY_E_IMG_SIGNATURE;
     }
-    if (flow != FLOW_ALL) {
+    if (flow != (header_only ? FLOW_HEADER : FLOW_ALL)) {
         return FERRY_E_IMG_SIGNATURE;
     }
     /* Only this path sets the proof, from the flow itself: an early error

@@ -32,21 +32,6 @@ static int read_enc(const struct ferry_meta_src *s, uint32_t off, uint32_t len,
     return FERRY_OK;
 }
 
-/* H_p then H_c, 32 bytes each. */
-static int read_digests(const struct ferry_meta_src *s, uint32_t off, uint32_t len,
-                        struct ferry_image_info *out)
-{
-    uint8_t v[64];
-    if (len != sizeof v)
-        return FERRY_E_IMG_TLV;
-    int rc = ferry_meta_read(s, off, v, sizeof v);
-    if (rc == FERRY_OK) {
-        memcpy(out->plain_digest, v, 32);
-        memcpy(out->cipher_digest, v + 32, 32);
-    }
-    return rc;
-}
-
 unsigned ferry_image_enc_entry(const struct ferry_meta_src *s, uint32_t type, uint32_t off,
                                uint32_t len, struct ferry_image_info *out, int *rc)
 {
@@ -54,21 +39,16 @@ unsigned ferry_image_enc_entry(const struct ferry_meta_src *s, uint32_t type, ui
         *rc = read_enc(s, off, len, &out->enc);
         return FERRY_SEEN_ENC;
     }
-    if (type == FERRY_TLV_PAYLOAD_DIGESTS) {
-        *rc = read_digests(s, off, len, out);
-        return FERRY_SEEN_DIGESTS;
-    }
     return 0u;
 }
 
 int ferry_image_enc_rules(const struct ferry_image_info *out, unsigned seen)
 {
-    /* The flag changes what the digest covers; the entries are what it then
-     * rests on: neither without the other. */
-    unsigned both = FERRY_SEEN_ENC | FERRY_SEEN_DIGESTS;
+    /* The flag says the payload is ciphertext; the entry is how to open it:
+     * neither without the other (the payload digests: digest_rules()). */
     if ((out->flags & FERRY_IMG_F_ENCRYPTED) != 0u)
-        return (seen & both) == both ? FERRY_OK : FERRY_E_IMG_MISSING;
-    return (seen & both) == 0u ? FERRY_OK : FERRY_E_IMG_TLV;
+        return (seen & FERRY_SEEN_ENC) != 0u ? FERRY_OK : FERRY_E_IMG_MISSING;
+    return (seen & FERRY_SEEN_ENC) == 0u ? FERRY_OK : FERRY_E_IMG_TLV;
 }
 
 int ferry_image_enc_payload(const struct ferry_image_info *seen, const uint8_t digest[32])

@@ -22,7 +22,12 @@ enum ferry_status_op {
 };
 
 #define FERRY_STATUS_F_PERMANENT 0x0001u /* no trial: done means confirmed */
-#define FERRY_STATUS_F_KNOWN     FERRY_STATUS_F_PERMANENT /* other bits: impossible header */
+#define FERRY_STATUS_F_VERIFY_FIRST 0x0002u /* a revert of an install whose copy did not
+                                               verify: until the next operation, a staged
+                                               image is verified completely before any
+                                               write (no one-pass install) */
+#define FERRY_STATUS_F_KNOWN     (FERRY_STATUS_F_PERMANENT | FERRY_STATUS_F_VERIFY_FIRST)
+                                 /* other bits: impossible header */
 
 /* Sequence numbers at or above this are never written (one per operation, so
  * a device never gets there); a header that carries one is ignored like

@@ -165,27 +165,30 @@ static int judge(struct card_run *r, const struct ferry_image_info *img, int *ap
 
 /*
  * 0 if `a` [0, protected_size) holds what `img` was verified with: a plain
- * image's trailer digest covers all of it; an encrypted image's (stored form)
- * covers the header, and the ciphertext payload hashes to its signed
- * ciphertext digest. FERRY_E_IMG_DIGEST, FERRY_E_IMG_CIPHERTEXT, read errors.
+ * image's trailer digest covers all of it; an encrypted (stored form) or
+ * header-signed image's covers the header, and the payload hashes to its
+ * signed ciphertext digest (a header-signed image's one payload digest).
+ * FERRY_E_IMG_DIGEST, FERRY_E_IMG_CIPHERTEXT, read errors.
  */
 static int holds_verified(struct card_run *r, const struct ferry_area *a,
                           const struct ferry_image_info *img)
 {
-    int enc = (img->flags & FERRY_IMG_F_ENCRYPTED) != 0;
-    uint32_t head = enc ? img->header_size : img->protected_size;
+    int split = (img->flags & FERRY_IMG_F_HEADER_DIGEST) != 0;
+    uint32_t head = split ? img->header_size : img->protected_size;
     uint8_t digest[32];
     int err = ferry_area_sha256(a, 0, head, r->work, r->work_len, digest);
     if (err)
         return err;
     if (ferry_ct_memcmp(digest, img->digest, 32) != 0)
         return FERRY_E_IMG_DIGEST;
-    if (!enc)
+    if (!split)
         return 0;
     err = ferry_area_sha256(a, head, img->payload_size, r->work, r->work_len, digest);
     if (err)
         return err;
-    return ferry_ct_memcmp(digest, img->cipher_digest, 32) != 0 ? FERRY_E_IMG_CIPHERTEXT : 0;
+    if (ferry_ct_memcmp(digest, img->cipher_digest, 32) == 0)
+        return 0;
+    return (img->flags & FERRY_IMG_F_ENCRYPTED) ? FERRY_E_IMG_CIPHERTEXT : FERRY_E_IMG_DIGEST;
 }
 
 /* An encrypted image whose content key does not open with this device's

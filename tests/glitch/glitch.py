@@ -49,6 +49,8 @@ FUNCTIONS = [
     "ferry_image_verify",   # the public wrapper (proof checked again)
     "read_once",            # the single read that parse and hash share
     "find_key",             # trusted-key lookup by key id
+    "ferry_image_check_payload",  # the payload of an image judged on its header
+    "payload_check",        # a header-signed image's payload digest
     "ferry_version_cmp",    # downgrade screen in judge_staged
     # src/crypto/bearssl.c: primitives the verdict rests on
     "ferry_p256_verify",    # ECDSA wrapper and its 1 -> 0 mapping (not BearSSL's arithmetic)
@@ -59,6 +61,8 @@ FUNCTIONS = [
     "runnable",             # parse, then runnable_parsed
     "runnable_parsed",      # counter + verify of the caller's one parse + seal
     "sealed",               # the seal re-check before install and run
+    "header_sealed",        # the header seal: enough to install or replace, not to run
+    "complete",             # the payload check that seals a header-judged image
     "stable_boot",
     "judge_staged",
     "install",

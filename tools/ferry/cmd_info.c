@@ -49,10 +49,11 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
     printf("payload size:     %lu\n", (unsigned long)in->payload_size);
     printf("protected size:   %lu\n", (unsigned long)in->protected_size);
     printf("total size:       %lu\n", (unsigned long)in->total_size);
-    printf("flags:            0x%08lx%s%s%s\n", (unsigned long)in->flags,
+    printf("flags:            0x%08lx%s%s%s%s\n", (unsigned long)in->flags,
            (in->flags & FERRY_IMG_F_REVERT) ? " (revert)" : "",
            (in->flags & FERRY_IMG_F_PERMANENT) ? " (permanent)" : "",
-           (in->flags & FERRY_IMG_F_ENCRYPTED) ? " (encrypted)" : "");
+           (in->flags & FERRY_IMG_F_ENCRYPTED) ? " (encrypted)" : "",
+           (in->flags & FERRY_IMG_F_HEADER_SIGNED) ? " (header-signed)" : "");
     printf("version:          %s\n", version);
     printf("security counter: %lu\n", (unsigned long)in->security_counter);
     if (in->revoke_below != 0) {
@@ -82,6 +83,11 @@ static void print_text(const char *path, size_t file_len, const struct ferry_ima
     } else {
         printf("encrypted:        no\n");
     }
+    if ((in->flags & FERRY_IMG_F_HEADER_SIGNED) != 0) {
+        printf("header-signed:    yes, payload digest ");
+        cli_print_hex(stdout, in->plain_digest, sizeof in->plain_digest);
+        printf("\n");
+    }
     printf("signature type:   ECDSA P-256 SHA-256 (%u)\n", FERRY_IMG_SIG_ECDSA_P256);
     printf("digest:           ");
     cli_print_hex(stdout, in->digest, sizeof in->digest);
@@ -101,13 +107,14 @@ static void json_hex(const char *key, const uint8_t *p, size_t len, int last)
 }
 
 /* The bytes the signature covers hash to the trailer digest; for an
- * encrypted image that is the header, and the ciphertext must also hash to
- * its signed digest (the stored form: docs/image-format.md section 13). */
+ * encrypted or header-signed image that is the header, and the payload must
+ * also hash to its signed digest (an encrypted image's stored form, the
+ * ciphertext: docs/image-format.md sections 13 and 14). */
 int cli_image_digest_ok(const struct ferry_area *area, const struct ferry_image_info *in, int *ok)
 {
     static uint8_t buf[4096];
     uint8_t digest[32];
-    int enc = (in->flags & FERRY_IMG_F_ENCRYPTED) != 0;
+    int enc = (in->flags & FERRY_IMG_F_HEADER_DIGEST) != 0;
     *ok = 0;
     int rc = ferry_area_sha256(area, 0, enc ? in->header_size : in->protected_size, buf,
                                sizeof buf, digest);
@@ -146,6 +153,11 @@ void cli_print_image_json(const char *path, size_t file_len, const struct ferry_
     printf("  \"revert\": %s,\n", (in->flags & FERRY_IMG_F_REVERT) ? "true" : "false");
     printf("  \"permanent\": %s,\n", (in->flags & FERRY_IMG_F_PERMANENT) ? "true" : "false");
     printf("  \"encrypted\": %s,\n", (in->flags & FERRY_IMG_F_ENCRYPTED) ? "true" : "false");
+    printf("  \"header_signed\": %s,\n",
+           (in->flags & FERRY_IMG_F_HEADER_SIGNED) ? "true" : "false");
+    if ((in->flags & FERRY_IMG_F_HEADER_SIGNED) != 0) {
+        json_hex("payload_digest", in->plain_digest, sizeof in->plain_digest, 0);
+    }
     if ((in->flags & FERRY_IMG_F_ENCRYPTED) != 0) {
         json_hex("class_key_id", in->enc.class_key_id, sizeof in->enc.class_key_id, 0);
         json_hex("plaintext_digest", in->plain_digest, sizeof in->plain_digest, 0);

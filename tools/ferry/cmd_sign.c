@@ -22,7 +22,7 @@
 enum {
     OPT_KEY = 1, OPT_VERSION, OPT_CLASS, OPT_VENDOR, OPT_COUNTER, OPT_SLOT, OPT_HEADER,
     OPT_NAME, OPT_REVERT, OPT_PERMANENT, OPT_VECTOR_ALIGN, OPT_UNALIGNED, OPT_RAW,
-    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB, OPT_REVOKE_BELOW, OPT_ENCRYPT,
+    OPT_DIGEST_OUT, OPT_SIGNATURE_IN, OPT_PUB, OPT_REVOKE_BELOW, OPT_ENCRYPT, OPT_HEADER_SIGNED,
 };
 
 static const struct cli_opt OPTS[] = {
@@ -44,6 +44,7 @@ static const struct cli_opt OPTS[] = {
     { "pub", 0, 1, OPT_PUB },
     { "revoke-keys-below", 0, 1, OPT_REVOKE_BELOW },
     { "encrypt", 0, 1, OPT_ENCRYPT },
+    { "header-signed", 0, 0, OPT_HEADER_SIGNED },
     CLI_KEY_OPTS,
     { NULL, 0, 0, 0 },
 };
@@ -54,7 +55,7 @@ static void help(void)
            "                  [--vendor ID] [--security-counter N] [--slot-size BYTES]\n"
            "                  [--header-size BYTES] [--vector-align BYTES | --unaligned]\n"
            "                  [--name TEXT] [--revert] [--permanent] [--raw]\n"
-           "                  [--revoke-keys-below N] [--encrypt CLASS_PUB.pem]\n"
+           "                  [--revoke-keys-below N] [--encrypt CLASS_PUB.pem | --header-signed]\n"
            "                  [--pkcs11-module PATH] [--pin-file FILE]\n"
            "                  [--passphrase-file FILE] IN.bin OUT.img\n"
            "       ferry sign --digest-out DIGEST --version X.Y.Z[+BUILD] --device-class ID\n"
@@ -91,6 +92,10 @@ static void help(void)
            "  --encrypt CLASS_PUB.pem  encrypt the payload for the device class key pair\n"
            "                           whose public key this is (ferry keygen --class;\n"
            "                           docs/encryption.md): a fresh content key per image\n"
+           "  --header-signed          sign the header, which carries the payload's digest\n"
+           "                           (docs/image-format.md section 14): a bootloader\n"
+           "                           installs it reading and hashing each byte once;\n"
+           "                           bootloaders older than the format refuse it\n"
            "  --raw                    sign IN as raw bytes whatever it looks like (the host\n"
            "                           simulator's payloads are host ELF executables)\n"
            CLI_KEY_HELP
@@ -118,6 +123,7 @@ struct sign_args {
     int raw;
     int revert;
     int permanent;
+    int header_signed;
 };
 
 /* --signature-in: the image already says everything but who signed it. */
@@ -129,7 +135,7 @@ static int check_completion_args(const char *cmd, const struct sign_args *a)
     }
     if (a->version || a->class_id || a->vendor || a->counter || a->slot || a->header ||
         a->name || a->align || a->unaligned || a->raw || a->revert || a->permanent ||
-        a->revoke_below || a->encrypt) {
+        a->revoke_below || a->encrypt || a->header_signed) {
         return cli_usage(cmd, "--signature-in takes only --pub, UNSIGNED.img and OUT.img: the "
                          "version and every other field are in the unsigned image");
     }
@@ -174,6 +180,7 @@ static int collect(int argc, char **argv, struct sign_args *a, int *done)
         case OPT_PUB: a->pub = v; break;
         case OPT_REVOKE_BELOW: a->revoke_below = v; break;
         case OPT_ENCRYPT: a->encrypt = v; break;
+        case OPT_HEADER_SIGNED: a->header_signed = 1; break;
         case CLI_OPT_HELP: help(); *done = 1; return CLI_EXIT_OK;
         case CLI_ARG:
             if (a->in == NULL) {
@@ -260,7 +267,12 @@ static int make_params(const char *cmd, const struct sign_args *a, struct ferry_
     if (a->name != NULL) {
         sp->name = a->name;
     }
-    sp->flags = (a->revert ? FERRY_IMG_F_REVERT : 0) | (a->permanent ? FERRY_IMG_F_PERMANENT : 0);
+    if (a->header_signed && a->encrypt != NULL) {
+        return cli_usage(cmd, "--header-signed and --encrypt: an encrypted image is signed over "
+                         "its header already; give one of them");
+    }
+    sp->flags = (a->revert ? FERRY_IMG_F_REVERT : 0) | (a->permanent ? FERRY_IMG_F_PERMANENT : 0) |
+                (a->header_signed ? FERRY_IMG_F_HEADER_SIGNED : 0);
     return cli_resolve_ids(cmd, a->vendor, a->class_id, sp->vendor_id, sp->class_id);
 }
 
@@ -402,7 +414,7 @@ static int sign_file(const char *cmd, const struct sign_args *a, const struct fe
         printf("..., encrypted for class key ID ");
         cli_print_hex(stdout, sp->enc->class_key_id, 8);
     }
-    printf("...\n");
+    printf("...%s\n", (sp->flags & FERRY_IMG_F_HEADER_SIGNED) ? ", header-signed" : "");
     return CLI_EXIT_OK;
 }
 
@@ -444,9 +456,10 @@ static int complete_image(const char *cmd, const struct sign_args *a, uint8_t *d
     if (rc != 0) {
         return cli_report_image_error(cmd, a->in, rc, data, len, &info, NULL);
     }
-    /* An encrypted image's digest covers its header only (docs/image-format.md). */
+    /* An encrypted or header-signed image's digest covers its header only
+     * (docs/image-format.md). */
     uint32_t signed_len =
-        (info.flags & FERRY_IMG_F_ENCRYPTED) != 0 ? info.header_size : info.protected_size;
+        (info.flags & FERRY_IMG_F_HEADER_DIGEST) != 0 ? info.header_size : info.protected_size;
     if (ferry_area_sha256(&area, 0, signed_len, buf, sizeof buf, digest) != 0 ||
         memcmp(digest, info.digest, sizeof digest) != 0) {
         return cli_fail(cmd, "%s: the trailer digest does not match the image's bytes: the "

@@ -68,9 +68,17 @@ int ferry_host_layout(const struct ferry_sign_params *p, size_t payload_len,
         return host_fail(FERRY_E_INVAL, err, errlen,
                          "the ENCRYPTED flag needs a class key to encrypt for");
     }
+    if ((p->flags & FERRY_IMG_F_HEADER_SIGNED) != 0 && p->enc != NULL) {
+        return host_fail(FERRY_E_INVAL, err, errlen,
+                         "an encrypted image is signed over its header already: no "
+                         "HEADER_SIGNED flag with a class key");
+    }
     uint32_t meta = 2u * UUID_TLV_SIZE;
     if (p->enc != NULL) {
-        meta += TLV_HEADER_SIZE + round_up4(FERRY_ENC_TLV_LEN) + TLV_HEADER_SIZE + 64u;
+        meta += TLV_HEADER_SIZE + round_up4(FERRY_ENC_TLV_LEN);
+    }
+    if (p->enc != NULL || (p->flags & FERRY_IMG_F_HEADER_SIGNED) != 0) {
+        meta += TLV_HEADER_SIZE + 64u; /* the payload digests */
     }
     if (p->revoke_below != 0) {
         meta += TLV_HEADER_SIZE + 4u;
@@ -147,7 +155,8 @@ static void sha256(const uint8_t *data, size_t len, uint8_t out[32])
     br_sha256_out(&sha, out);
 }
 
-/* `digests`: H_p || H_c of an encrypted image, NULL for a plain one. */
+/* `digests`: H_p || H_c of an encrypted or header-signed image, NULL for a
+ * plain one signed over all its bytes. */
 static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t hs,
                        uint32_t meta, uint32_t payload_len, const uint8_t *digests)
 {
@@ -175,6 +184,8 @@ static void put_header(uint8_t *img, const struct ferry_sign_params *p, uint32_t
     }
     if (p->enc != NULL) {
         t = put_enc_tlv(t, p->enc);
+    }
+    if (digests != NULL) {
         t = put_tlv(t, FERRY_TLV_PAYLOAD_DIGESTS, digests, 64);
     }
     if (p->name != NULL) {
@@ -198,18 +209,23 @@ int ferry_host_build_unsigned(const struct ferry_sign_params *p, const uint8_t *
     }
     memcpy(out + hs, payload, payload_len);
     uint8_t digests[64];
+    int split = p->enc != NULL || (p->flags & FERRY_IMG_F_HEADER_SIGNED) != 0;
     if (p->enc != NULL) {
         /* Plaintext digest, encryption in place, ciphertext digest: both go
          * into the header, which is then all the trailer digest covers. */
         sha256(out + hs, payload_len, digests);
         ferry_host_enc_xor(p->enc, out + hs, payload_len);
         sha256(out + hs, payload_len, digests + 32);
+    } else if (split) {
+        /* Header-signed: one payload form, so one digest, twice. */
+        sha256(out + hs, payload_len, digests);
+        memcpy(digests + 32, digests, 32);
     }
-    put_header(out, p, hs, meta, (uint32_t)payload_len, p->enc != NULL ? digests : NULL);
+    put_header(out, p, hs, meta, (uint32_t)payload_len, split ? digests : NULL);
 
     uint32_t protected_size = hs + (uint32_t)payload_len;
     uint8_t *trailer = out + protected_size;
-    sha256(out, p->enc != NULL ? hs : protected_size, trailer + 8);
+    sha256(out, split ? hs : protected_size, trailer + 8);
 
     ferry_put_le32(trailer + 0, FERRY_IMG_TRAILER_MAGIC);
     ferry_put_le16(trailer + 4, FERRY_IMG_TRAILER_SIZE);

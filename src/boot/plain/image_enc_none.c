@@ -18,7 +18,7 @@ unsigned ferry_image_enc_entry(const struct ferry_meta_src *s, uint32_t type, ui
     (void)off;
     (void)len;
     (void)out;
-    if (type == FERRY_TLV_ENCRYPTION || type == FERRY_TLV_PAYLOAD_DIGESTS) {
+    if (type == FERRY_TLV_ENCRYPTION) {
         *rc = FERRY_E_IMG_ENC_KEY;
         return FERRY_SEEN_ENC;
     }
