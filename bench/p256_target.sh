@@ -50,7 +50,7 @@ flash_of() { arm-none-eabi-size "$1" | awk 'NR == 2 {print $1 + $2}'; }
 base=$(flash_of "$fw/ferry-boot-silent-p256m31.elf")
 echo "| P-256 code | instructions per verify | boot flash, no console | vs p256m31 | stack, plain boot | stack, update boot |"
 echo "|---|---:|---:|---:|---:|---:|"
-for c in own own-notable own-loop own-small p256m31 p256m15 prime31 prime15; do
+for c in own own-notable own-loop own-small own-asm p256m31 p256m15 prime31 prime15; do
   merge --primary-image "$fw/app-v1.img"
   sig=$(boot "$fw/bench-verify-$c.elf" | field p256_verify)
   plain=$(boot "$fw/ferry-boot-uart-$c.elf" | hwm)
@@ -65,7 +65,7 @@ for c in own own-notable own-loop own-small p256m31 p256m15 prime31 prime15; do
   printf '| %s | %d | %d | %+d | %d | %d |\n' "$c" "$sig" "$size" $((size - base)) "$plain" "$update"
 done
 
-for c in own own-small p256m31; do
+for c in own own-small own-asm p256m31; do
   elf="$fw/p256-vectors-$c.elf"
   [ -f "$elf" ] || continue
   line=$(timeout 600 qemu-system-arm -M mps2-an385 -kernel "$elf" -nographic -nic none -no-reboot \
