@@ -41,8 +41,39 @@ static void describe(struct fb_image *im)
     im->security_counter = ib_get32(b + 28);
     br_sha256_context h;
     br_sha256_init(&h);
-    br_sha256_update(&h, b, im->protected_size);
+    br_sha256_update(&h, b, im->flags & FERRY_IMG_F_HEADER_SIGNED ? im->header_size
+                                                                   : im->protected_size);
     br_sha256_out(&h, im->protected_digest);
+}
+
+/* A header-signed image's digest entry and signature, after its payload is
+ * final: H || H into the FERRY_TLV_PAYLOAD_DIGESTS value, then the trailer
+ * over the header only. */
+static void sign_header(uint8_t *img, uint32_t header, uint32_t payload, const uint8_t *priv)
+{
+    br_sha256_context h;
+    uint8_t d[32];
+    br_sha256_init(&h);
+    br_sha256_update(&h, img + header, payload);
+    br_sha256_out(&h, d);
+    uint32_t meta_end = 32u + ib_get16(img + 8);
+    for (uint32_t pos = 32u; pos + 4u <= meta_end;) {
+        uint32_t type = ib_get16(img + pos), len = ib_get16(img + pos + 2);
+        if (type == FERRY_TLV_PAYLOAD_DIGESTS && len == 64u) {
+            memcpy(img + pos + 4, d, 32);
+            memcpy(img + pos + 36, d, 32);
+        }
+        pos += 4u + ((len + 3u) & ~3u);
+    }
+    /* ib_sign writes the trailer at `header + payload` over [0, header + payload):
+     * then its digest and signature are made again over the header alone. */
+    ib_sign(img, header + payload, priv);
+    uint8_t *t = img + header + payload;
+    br_ec_private_key sk = { BR_EC_secp256r1, (unsigned char *)(uintptr_t)priv, 32 };
+    br_sha256_init(&h);
+    br_sha256_update(&h, img, header);
+    br_sha256_out(&h, t + 8);
+    br_ecdsa_i31_sign_raw(&br_ec_p256_m31, &br_sha256_vtable, t + 8, &sk, t + 72);
 }
 
 /*
@@ -57,16 +88,21 @@ static void make_rb(unsigned id, const char *name, int major, int minor, uint32_
                     const uint8_t *class_id, uint32_t seed, uint32_t revoke)
 {
     uint8_t rb[4];
+    static const uint8_t no_digests[64]; /* filled in by sign_header() */
+    int hs = (flags & FERRY_IMG_F_HEADER_SIGNED) != 0;
     ib_put32(rb, revoke);
-    const struct ib_tlv tlvs[4] = {
+    struct ib_tlv tlvs[5] = {
         { FERRY_TLV_VENDOR_ID, 16, vendor ? vendor : ib_vendor },
         { FERRY_TLV_CLASS_ID, 16, class_id ? class_id : ib_class },
         { FERRY_TLV_NAME, sizeof app_name - 1, app_name },
         { FERRY_TLV_REVOKE_BELOW, 4, rb },
+        { FERRY_TLV_PAYLOAD_DIGESTS, 64, no_digests },
     };
     struct ib_spec s = ib_default_spec();
     s.tlvs = tlvs;
     s.tlv_count = revoke ? 4 : 3;
+    if (hs)
+        tlvs[s.tlv_count++] = tlvs[4];
     s.payload_size = payload;
     s.flags = flags;
     s.version.major = (uint8_t)major;
@@ -86,7 +122,10 @@ static void make_rb(unsigned id, const char *name, int major, int minor, uint32_
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         store[id][header + i] ^= (uint8_t)x;
     }
-    ib_sign(store[id], header + payload, key ? key : ib_key_a);
+    if (hs)
+        sign_header(store[id], header, payload, key ? key : ib_key_a);
+    else
+        ib_sign(store[id], header + payload, key ? key : ib_key_a);
     images[id].name = name;
     images[id].bytes = store[id];
     images[id].len = (uint32_t)len;
@@ -172,6 +211,12 @@ void fb_corpus_build(void)
     make_rb(FB_IMG_K0_V3_8_RB1, "v3.8.0/c3/key0/revokes<1 (own signer)", 3, 8, 3, 0, 650, NULL,
             NULL, NULL, 18, 1);
     make_rb(FB_IMG_K0_V4_1, "v4.1.0/c3/key0", 4, 1, 3, 0, 750, NULL, NULL, NULL, 19, 0);
+    make(FB_IMG_HS_V2_3, "v2.3.0/c2/header-signed", 2, 3, 2, FERRY_IMG_F_HEADER_SIGNED, 1800,
+         NULL, NULL, NULL, 20);
+    make(FB_IMG_HS_V3_1, "v3.1.0/c3/header-signed", 3, 1, 3, FERRY_IMG_F_HEADER_SIGNED, 1200,
+         NULL, NULL, NULL, 21);
+    p = copy(FB_IMG_HS_V3_1_FLIP, "v3.1.0/c3/header-signed/payload-flipped", FB_IMG_HS_V3_1);
+    p[ib_get16(p + 6) + 200] ^= 0x04;
 
     for (unsigned i = 0; i < FB_IMG_COUNT; i++)
         describe(&images[i]);

@@ -43,6 +43,11 @@ enum fb_image_id {
     FB_IMG_K1_V4_RB2,        /* 4.0.0, counter 4, key 1, rb 2: revokes its own signer */
     FB_IMG_K0_V3_8_RB1,      /* 3.8.0, counter 3, key 0, rb 1: revokes its own signer */
     FB_IMG_K0_V4_1,          /* 4.1.0, counter 3, key 0: runnable only while key 0 is trusted */
+    /* Header-signed (docs/image-format.md section 14): judged on the header,
+     * payload checked as it lands or before it runs. */
+    FB_IMG_HS_V2_3,          /* 2.3.0, counter 2, header-signed */
+    FB_IMG_HS_V3_1,          /* 3.1.0, counter 3, header-signed */
+    FB_IMG_HS_V3_1_FLIP,     /* HS_V3_1 with one payload byte flipped: its header verifies */
     FB_IMG_COUNT
 };
 
@@ -88,7 +93,9 @@ struct fb_image {
     /* From its own header bytes (also for spliced copies): */
     uint32_t header_size, protected_size, flags, security_counter;
     struct ferry_version version;
-    uint8_t protected_digest[32]; /* SHA-256 of bytes [0, protected_size) */
+    uint8_t protected_digest[32]; /* the digest the bootloader names it by: SHA-256 of
+                                     [0, protected_size), a header-signed image's of
+                                     its header */
 };
 
 /* Builds the corpus (a few dozen ECDSA signatures). Exits on a builder failure. */

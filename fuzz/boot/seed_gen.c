@@ -199,5 +199,21 @@ int main(int argc, char **argv)
     s.boot[0].rules[0].kind = FB_RULE_SUBST;
     s.boot[0].rules[0].arg = FB_IMG_V3;
     emit(dir, "interposer_staged_version", &s);
+
+    /* Header-signed images (the one-pass install): an update confirmed; a
+     * staged payload that does not match its signed header (installed,
+     * found out as it lands, reverted, then refused before any write); a
+     * primary whose payload does not match, with an older image staged. */
+    s = base(FB_IMG_HS_V2_3, FB_IMG_HS_V3_1, 2, 3);
+    s.boot[0].app = FB_APP_CONFIRM;
+    emit(dir, "header_signed_update", &s);
+    s = base(FB_IMG_HS_V2_3, FB_IMG_HS_V3_1_FLIP, 2, 3);
+    emit(dir, "header_signed_bad_payload", &s);
+    s = base(FB_IMG_HS_V3_1_FLIP, FB_IMG_HS_V2_3, 2, 2);
+    emit(dir, "header_signed_damaged_primary", &s);
+    s = base(FB_IMG_V1, FB_IMG_HS_V2_3, 1, 3);
+    s.boot[1].app = FB_APP_STAGE;
+    s.boot[1].stage_img = fb_sel_of(FB_IMG_HS_V3_1_FLIP);
+    emit(dir, "header_signed_after_plain", &s);
     return failures ? 1 : 0;
 }

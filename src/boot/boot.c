@@ -107,6 +107,9 @@ struct boot_run {
     /* A backup was moved into the primary in this boot: it is what runs
      * (docs/boot-fuzzer.md F19). */
     int restored;
+    /* An install's copy did not verify in this boot: no more one-pass
+     * installs in it (judge_staged()). */
+    int copy_failed;
 };
 
 static void ev(const struct boot_run *r, enum ferry_boot_event e, int err,
@@ -321,9 +324,12 @@ static int judge_staged(struct boot_run *r, const struct judged *pj, const uint8
      * (the one pass over it) and reverts what does not match. After such a
      * revert, until the next operation, staged images are verified
      * completely first, so that a damaged or hostile staging slot costs at
-     * most one swap and one revert, not one per boot. Encrypted images are
-     * always verified first (their ciphertext digest). */
-    int one_pass = (cand->flags & FERRY_IMG_F_HEADER_SIGNED) &&
+     * most one swap and one revert, not one per boot; the same for the rest
+     * of a boot in which a copy did not verify. With no runnable primary
+     * there is nothing a failed copy could go back to, so the staged image
+     * is verified first too. Encrypted images are always verified first
+     * (their ciphertext digest). */
+    int one_pass = (cand->flags & FERRY_IMG_F_HEADER_SIGNED) && prim && !r->copy_failed &&
                    !(r->st.bank >= 0 && (r->st.hdr.flags & FERRY_STATUS_F_VERIFY_FIRST));
     return runnable_parsed(r, &sa, cj, 0, one_pass);
 }
@@ -531,6 +537,7 @@ static int install(struct boot_run *r, struct ferry_boot_result *res, const stru
         diff = trailer_differs(r, cand);
     ferry_boot_crypt_close(r->cfg, &plan.out);
     if (diff != 0) {
+        r->copy_failed = 1;
         ev(r, FERRY_EV_INSTALL_FAILED,
            (cand->flags & FERRY_IMG_F_ENCRYPTED) ? FERRY_E_IMG_PLAINTEXT : FERRY_E_IMG_DIGEST, cand);
         err = mark(r, FERRY_MARK_DONE(r->st.units));
