@@ -24,14 +24,61 @@ static int mem_in_range(const struct ferry_memflash *m, uint32_t off, uint32_t l
     return len <= size && off <= size - len;
 }
 
+/*
+ * The loops below go a word at a time where both sides allow it: on a small
+ * core this device is the bootloader's flash (port/mps2-an385/psram_flash.c),
+ * and a C library built for size copies byte by byte. A 4-byte memcpy() is
+ * one load or store; the byte loops finish what is left.
+ */
+static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+    uint32_t i = 0;
+
+    if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0) {
+        for (; len - i >= 16u; i += 16u) {
+            uint32_t w0, w1, w2, w3;
+            memcpy(&w0, src + i, 4);
+            memcpy(&w1, src + i + 4, 4);
+            memcpy(&w2, src + i + 8, 4);
+            memcpy(&w3, src + i + 12, 4);
+            memcpy(dst + i, &w0, 4);
+            memcpy(dst + i + 4, &w1, 4);
+            memcpy(dst + i + 8, &w2, 4);
+            memcpy(dst + i + 12, &w3, 4);
+        }
+    }
+    for (; i < len; i++)
+        dst[i] = src[i];
+}
+
+/* 1 if every byte of p[0, len) is v. */
+static int all_equal(const uint8_t *p, uint32_t len, uint8_t v)
+{
+    uint32_t i = 0;
+    uint32_t vw = v * 0x01010101u;
+
+    if (((uintptr_t)p & 3u) == 0) {
+        for (; len - i >= 4u; i += 4u) {
+            uint32_t w;
+            memcpy(&w, p + i, 4);
+            if (w != vw)
+                return 0;
+        }
+    }
+    for (; i < len; i++) {
+        if (p[i] != v)
+            return 0;
+    }
+    return 1;
+}
+
 static int mem_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 {
     struct ferry_memflash *m = ctx;
 
     if (!mem_in_range(m, off, len))
         return FERRY_E_RANGE;
-    if (len != 0)
-        memcpy(buf, m->mem + off, len);
+    copy_bytes(buf, m->mem + off, len);
     return FERRY_OK;
 }
 
@@ -39,8 +86,6 @@ static int mem_program(void *ctx, uint32_t off, const void *buf, uint32_t len)
 {
     struct ferry_memflash *m = ctx;
     const struct ferry_flash_geometry *g = m->flash.geo;
-    const uint8_t *src = buf;
-    uint8_t erased = g->erased_value;
 
     if (m->read_only)
         return FERRY_E_UNSUPPORTED;
@@ -48,24 +93,21 @@ static int mem_program(void *ctx, uint32_t off, const void *buf, uint32_t len)
         return FERRY_E_RANGE;
     if (off % g->program_unit != 0 || len % g->program_unit != 0)
         return FERRY_E_ALIGN;
-    for (uint32_t i = 0; i < len; i++) {
-        if (m->mem[off + i] != erased)
-            return FERRY_E_NOT_ERASED;
-    }
-    /* Programming only moves bits away from the erased value: AND on parts
-     * that erase to 0xFF, OR on parts that erase to 0x00. */
-    for (uint32_t i = 0; i < len; i++) {
-        if (erased == 0xFF)
-            m->mem[off + i] &= src[i];
-        else
-            m->mem[off + i] |= src[i];
-    }
+    if (!all_equal(m->mem + off, len, g->erased_value))
+        return FERRY_E_NOT_ERASED;
+    /* Programming only moves bits away from the erased value (AND on parts
+     * that erase to 0xFF, OR on parts that erase to 0x00); over bytes that
+     * are all erased that leaves exactly the source bytes. */
+    copy_bytes(m->mem + off, buf, len);
     return FERRY_OK;
 }
 
 static int mem_erase(void *ctx, uint32_t off, uint32_t len)
 {
     struct ferry_memflash *m = ctx;
+    uint8_t v = m->flash.geo->erased_value;
+    uint32_t vw = v * 0x01010101u, i = 0;
+    uint8_t *p;
 
     if (m->read_only)
         return FERRY_E_UNSUPPORTED;
@@ -74,7 +116,13 @@ static int mem_erase(void *ctx, uint32_t off, uint32_t len)
     if (!ferry_flash_is_sector_boundary(&m->flash, off) ||
         !ferry_flash_is_sector_boundary(&m->flash, off + len))
         return FERRY_E_ALIGN;
-    memset(m->mem + off, m->flash.geo->erased_value, len);
+    p = m->mem + off;
+    if (((uintptr_t)p & 3u) == 0) {
+        for (; len - i >= 4u; i += 4u)
+            memcpy(p + i, &vw, 4);
+    }
+    for (; i < len; i++)
+        p[i] = v;
     return FERRY_OK;
 }
 
