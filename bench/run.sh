@@ -67,7 +67,7 @@ kept=$(sed -n "/^$marker/,\$p" "$results" 2>/dev/null || true)
   echo
   echo "$download"
   echo
-  echo "Cortex-M footprint and on-target cycle counts: [footprint.md](footprint.md) (\`bench/footprint.sh\`)."
+  echo "Cortex-M footprint and on-target instruction counts: [footprint.md](footprint.md) and [footprint.json](footprint.json) (\`bench/footprint.sh\`); estimated Cortex-M3 cycles: [cycles.md](cycles.md) (\`bench/cycles.sh\`, [docs/cycle-model.md](../docs/cycle-model.md))."
   echo "Stack of every application-side call on the Cortex-M3: [app-stack.md](app-stack.md) (\`bench/app-stack.sh\`)."
   if [ -n "$kept" ]; then
     echo

@@ -27,9 +27,12 @@ static int mem_in_range(const struct ferry_memflash *m, uint32_t off, uint32_t l
 /*
  * The loops below go a word at a time where both sides allow it: on a small
  * core this device is the bootloader's flash (port/mps2-an385/psram_flash.c),
- * and a C library built for size copies byte by byte. A 4-byte memcpy() is
- * one load or store; the byte loops finish what is left.
+ * and a C library built for size copies byte by byte. WORD() is a 4-byte copy
+ * that the compiler makes one load or store (__builtin_memcpy: with
+ * -ffreestanding a plain memcpy() stays a call); the byte loops finish what
+ * is left.
  */
+#define WORD(dst, src) __builtin_memcpy((dst), (src), 4)
 static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t len)
 {
     uint32_t i = 0;
@@ -37,14 +40,14 @@ static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t len)
     if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0) {
         for (; len - i >= 16u; i += 16u) {
             uint32_t w0, w1, w2, w3;
-            memcpy(&w0, src + i, 4);
-            memcpy(&w1, src + i + 4, 4);
-            memcpy(&w2, src + i + 8, 4);
-            memcpy(&w3, src + i + 12, 4);
-            memcpy(dst + i, &w0, 4);
-            memcpy(dst + i + 4, &w1, 4);
-            memcpy(dst + i + 8, &w2, 4);
-            memcpy(dst + i + 12, &w3, 4);
+            WORD(&w0, src + i);
+            WORD(&w1, src + i + 4);
+            WORD(&w2, src + i + 8);
+            WORD(&w3, src + i + 12);
+            WORD(dst + i, &w0);
+            WORD(dst + i + 4, &w1);
+            WORD(dst + i + 8, &w2);
+            WORD(dst + i + 12, &w3);
         }
     }
     for (; i < len; i++)
@@ -60,7 +63,7 @@ static int all_equal(const uint8_t *p, uint32_t len, uint8_t v)
     if (((uintptr_t)p & 3u) == 0) {
         for (; len - i >= 4u; i += 4u) {
             uint32_t w;
-            memcpy(&w, p + i, 4);
+            WORD(&w, p + i);
             if (w != vw)
                 return 0;
         }
@@ -119,7 +122,7 @@ static int mem_erase(void *ctx, uint32_t off, uint32_t len)
     p = m->mem + off;
     if (((uintptr_t)p & 3u) == 0) {
         for (; len - i >= 4u; i += 4u)
-            memcpy(p + i, &vw, 4);
+            WORD(p + i, &vw);
     }
     for (; i < len; i++)
         p[i] = v;
