@@ -168,8 +168,15 @@ int p256_ref_mul_add(uint8_t out[65], const uint8_t k1[32], const uint8_t *p1,
 
     init();
     res = EC_POINT_new(group);
-    a = p1 != NULL ? point_in(p1) : EC_POINT_dup(EC_GROUP_get0_generator(group), group);
-    if (res == NULL || a == NULL || EC_POINT_mul(group, res, NULL, a, x1, bctx) != 1) {
+    if (res == NULL) {
+        abort();
+    }
+    if (p1 == NULL) { /* k1 G: OpenSSL's generator path (its precomputed table) */
+        a = NULL;
+        if (EC_POINT_mul(group, res, x1, NULL, NULL, bctx) != 1) {
+            abort();
+        }
+    } else if ((a = point_in(p1)) == NULL || EC_POINT_mul(group, res, NULL, a, x1, bctx) != 1) {
         abort();
     }
     if (p2 != NULL) {
