@@ -796,9 +796,13 @@ static int resume_revert_past_out(struct boot_run *r, struct ferry_boot_result *
             res->action = FERRY_BOOT_REVERTED;
             *resumed = 1;
         }
+        /* Once the revert has written, any error ends the boot: the primary
+         * is no longer what this boot verified (docs/boot-fuzzer.md F21). */
+        ferry_boot_crypt_close_plan(cfg, &plan);
+        return err;
     }
     ferry_boot_crypt_close_plan(cfg, &plan);
-    return fatal(err) || *resumed ? err : 0;
+    return fatal(err) ? err : 0;
 }
 
 /*
